@@ -1,0 +1,82 @@
+"""Pain ratings from what clients type, on the NHS lay scale.
+
+People rarely answer "7". They write "7/10", "about a six", "a solid eight",
+"8 on a bad day, 5 on a good one" or just "unbearable". We keep the worst number
+they give (safety errs on the side of the worse day) and fall back on words.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from bot.numbers import EXACT_NUMBER_WORDS
+
+SEVERE_WORDS = (
+    "unbearable", "excruciating", "agony", "agonising", "agonizing", "worst pain", "crippling",
+    "severe", "horrendous", "horrible", "terrible", "can't move", "cannot move", "can barely move",
+    "screaming", "killing me", "intolerable", "extreme",
+)
+MODERATE_WORDS = ("moderate", "pretty bad", "quite bad", "bad", "really sore", "constant", "medium")
+MILD_WORDS = ("mild", "niggle", "niggly", "slight", "not too bad", "not that bad", "manageable", "minor", "a bit sore")
+
+_NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(sorted(EXACT_NUMBER_WORDS, key=len, reverse=True)) + r")"
+_TIME_UNIT = r"\s*(?:-|\s)?\s*(?:min|minute|hr|hour|day|week|wk|month|mth|year|yr)s?\b"
+_SCALE = re.compile(_NUMBER + r"\s*(?:/|out of|outta|of)\s*(?:10|ten)\b", re.IGNORECASE)
+_RANGE = re.compile(_NUMBER + r"\s*(?:-|to|or)\s*" + _NUMBER + r"\b(?!" + _TIME_UNIT + ")", re.IGNORECASE)
+_BARE = re.compile(r"(?<![\d.])" + _NUMBER + r"\b(?!" + _TIME_UNIT + r")(?!\s*%)", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PainReading:
+    score: int | None
+    severity: str | None  # "none", "mild", "moderate", "severe" or None when unknown
+
+
+def severity_for_score(score: int) -> str:
+    """NHS lay scale: 1-3 mild, 4-6 moderate, 7-10 severe."""
+    if score <= 0:
+        return "none"
+    if score <= 3:
+        return "mild"
+    if score <= 6:
+        return "moderate"
+    return "severe"
+
+
+def severity_from_words(text: str) -> str | None:
+    lowered = text.lower()
+    for severity, words in (("severe", SEVERE_WORDS), ("mild", MILD_WORDS), ("moderate", MODERATE_WORDS)):
+        if any(re.search(r"\b" + re.escape(word) + r"\b", lowered) for word in words):
+            return severity
+    return None
+
+
+def _value(token: str) -> int | None:
+    token = token.lower()
+    number = EXACT_NUMBER_WORDS.get(token)
+    if number is None:
+        number = round(float(token))
+    return number if 0 <= number <= 10 else None
+
+
+def _scores(text: str) -> list[int]:
+    for pattern in (_SCALE, _RANGE, _BARE):
+        found = [value for match in pattern.finditer(text) for group in match.groups()
+                 if group and (value := _value(group)) is not None]
+        if found:
+            return found
+    return []
+
+
+def parse_pain_score(text: str) -> PainReading:
+    """Read a 0-10 rating and its severity; words decide when there is no number."""
+    scores = _scores(text or "")
+    word_severity = severity_from_words(text or "")
+    if not scores:
+        return PainReading(None, word_severity)
+    score = max(scores)
+    severity = severity_for_score(score)
+    if word_severity == "severe":
+        severity = "severe"
+    return PainReading(score, severity)

@@ -1,0 +1,73 @@
+"""Turn an assessment result into plain text a worried person can read.
+
+Used by the command line and by every chat channel, so the wording is the same
+wherever a client meets it. Text-only channels get the two messages from
+``summary_messages``; the terminal prints them joined.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from bot.duration import describe_days
+from bot.knowledge import Knowledge, default_knowledge
+
+MAX_MUSCLES_SHOWN = 3
+MAX_REASONS_SHOWN = 3
+
+
+def _safety_part(result: Mapping[str, Any]) -> list[str]:
+    advice = result["triage_advice"]
+    lines = [f"{advice['title']}.", advice["action"]]
+    if result["triage_reasons"]:
+        lines.append("Why: " + "; ".join(result["triage_reasons"]) + ".")
+    return lines
+
+
+def _muscle_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
+    if result["triage"] not in ("see_doctor_first", "massage_ok"):
+        return []
+    culprits = result["culprits"][:MAX_MUSCLES_SHOWN]
+    if not culprits:
+        return ["", knowledge.messages["no_culprits"]]
+    lines = ["", knowledge.messages["culprits_intro"]]
+    if result["triage"] == "see_doctor_first":
+        lines.append(knowledge.messages["culprits_caveat"])
+    for number, culprit in enumerate(culprits, start=1):
+        lines.append(f"{number}. {culprit['name'][0].upper()}{culprit['name'][1:]}, {culprit['where']}. "
+                     f"It may be involved because {culprit['why']}.")
+        lines.extend(f"   - {reason}" for reason in culprit["reasons"][:MAX_REASONS_SHOWN])
+    return lines
+
+
+def _facts_line(result: Mapping[str, Any]) -> str | None:
+    facts = []
+    if result.get("pain_score") is not None:
+        facts.append(f"pain {result['pain_score']}/10 ({result['severity']})")
+    elif result.get("severity"):
+        facts.append(f"{result['severity']} pain")
+    duration = result.get("duration") or {}
+    if duration.get("days") is not None:
+        facts.append(f"for {describe_days(duration['days'])} ({duration['category']})")
+    return "What you told me: " + ", ".join(facts) + "." if facts else None
+
+
+def summary_messages(result: Mapping[str, Any], knowledge: Knowledge | None = None) -> list[str]:
+    """At most two messages: the safety advice and muscles, then next steps and the disclaimer."""
+    knowledge = knowledge or default_knowledge()
+    first = _safety_part(result) + _muscle_part(result, knowledge)
+    facts = _facts_line(result)
+    if facts and result["triage"] in ("see_doctor_first", "massage_ok"):
+        first.append("")
+        first.append(facts)
+    second = []
+    if result["suggestions"]:
+        second.append("What you can do next:")
+        second.extend(f"- {item['text']}" for item in result["suggestions"])
+        second.append("")
+    second.append(result["disclaimer"])
+    return ["\n".join(first).strip(), "\n".join(second).strip()]
+
+
+def render_summary(result: Mapping[str, Any], knowledge: Knowledge | None = None) -> str:
+    return "\n\n".join(summary_messages(result, knowledge))
