@@ -1,0 +1,176 @@
+"""Find the assessment's vocabulary in what clients type, and notice negation.
+
+Built on a blank spaCy English pipeline with lookup lemmas from
+``spacy-lookups-data`` (no pretrained model can be downloaded here), so
+"lifted", "lifting" and "lift" all meet the phrase "lift" in
+``knowledge/vocabulary.yml``. Determiners are optional ("control my bladder",
+"control the bladder"), a one-letter slip in a long word is forgiven, and
+"no fever" or "bladder's fine" are marked as negated so a denied warning sign
+never raises an alarm.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import spacy
+from spacy.matcher import Matcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
+
+from bot.knowledge import CATEGORIES, Knowledge, default_knowledge
+
+ENTITY_TYPES = {"activity": "activity", "pain_location": "pain_location", "symptom": "symptom",
+                "red_flag": "red_flag"}
+OPTIONAL_WORDS = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "me", "of", "any"}
+CONTRACTED = {"can", "not", "will", "do"}
+NEGATION_CUES = {"no", "not", "never", "without", "none", "nor", "neither", "deny", "nothing", "zero"}
+UNCERTAINTY_AFTER_CUE = {"sure", "know", "certain", "idea", "remember"}
+SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
+                "apart", "because", "so", "-", "—"}
+REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected"}
+# Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
+REASSURANCE_FILLERS = {"be", "have", "and", "or", "both", "all", "seem", "feel", "totally", "completely",
+                       "perfectly", "work", "still", "pretty", "quite", "absolutely", "my", "the", "'s", "been"}
+NEGATION_WINDOW = 6
+FUZZY_MIN_LENGTH = 5
+FUZZY_RATIO = 0.84
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One vocabulary term found in a message (character offsets into the original text)."""
+
+    entity: str
+    value: str
+    start: int
+    end: int
+    text: str
+    negated: bool = False
+
+
+def _blank_english() -> spacy.language.Language:
+    nlp = spacy.blank("en")
+    nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
+    nlp.initialize()
+    return nlp
+
+
+def _key(token: spacy.tokens.Token) -> str:
+    """Lemma, except where spaCy splits a contraction ("ca" + "n't" → "can", "not")."""
+    if token.norm_ in CONTRACTED and token.lemma_.lower() != token.norm_:
+        return token.norm_
+    return token.lemma_.lower()
+
+
+class VocabularyMatcher:
+    """Matches every phrase of the vocabulary and the red flags against a message."""
+
+    def __init__(self, knowledge: Knowledge):
+        self.nlp = _blank_english()
+        self.matcher = Matcher(self.nlp.vocab)
+        self.labels: dict[str, tuple[str, str]] = {}
+        self.single_words: dict[str, tuple[str, str]] = {}
+        for category in CATEGORIES:
+            for value, term in knowledge.vocabulary[category].items():
+                self._add(category, value, term.phrases + (value.replace("_", " "),))
+        for value, flag in knowledge.red_flags.items():
+            self._add("red_flag", value, flag.phrases)
+
+    def _add(self, entity: str, value: str, phrases: Iterable[str]) -> None:
+        label = f"{entity}|{value}"
+        self.labels[label] = (entity, value)
+        patterns = []
+        for doc in self.nlp.pipe(phrases):
+            keys = [_key(token) for token in doc if not token.is_space]
+            pattern = [{"NORM": {"IN": sorted(OPTIONAL_WORDS)}, "OP": "?"} if key in OPTIONAL_WORDS
+                       else {"NORM": key} for key in keys]
+            while pattern and pattern[0].get("OP") == "?":
+                pattern.pop(0)
+            if pattern:
+                patterns.append(pattern)
+            if len(keys) == 1:
+                for word in {keys[0], doc.text.lower()}:
+                    if len(word) >= FUZZY_MIN_LENGTH:
+                        self.single_words.setdefault(word, (entity, value))
+        self.matcher.add(label, patterns)
+
+    def _doc(self, text: str) -> Doc:
+        doc = self.nlp(text)
+        for token in doc:
+            token.norm_ = _key(token)
+        return doc
+
+    def find(self, text: str) -> list[Mention]:
+        """All vocabulary mentions, longest first where they overlap, in text order."""
+        doc = self._doc(text)
+        spans = [Span(doc, start, end, label=label) for label, start, end in
+                 ((self.nlp.vocab.strings[match_id], start, end) for match_id, start, end in self.matcher(doc))]
+        spans = filter_spans(spans)
+        taken = {i for span in spans for i in range(span.start, span.end)}
+        spans += self._fuzzy(doc, taken)
+        covered = {i for span in spans for i in range(span.start, span.end)}
+        mentions = []
+        for span in sorted(spans, key=lambda s: s.start):
+            entity, value = self.labels[span.label_]
+            mentions.append(Mention(entity, value, span.start_char, span.end_char, span.text,
+                                    is_negated(doc, span, covered)))
+        return mentions
+
+    def _fuzzy(self, doc: Doc, taken: set[int]) -> list[Span]:
+        spans = []
+        for token in doc:
+            if token.i in taken or not token.is_alpha or len(token.text) < FUZZY_MIN_LENGTH:
+                continue
+            close = difflib.get_close_matches(token.text.lower(), self.single_words, n=1, cutoff=FUZZY_RATIO)
+            if close:
+                entity, value = self.single_words[close[0]]
+                spans.append(Span(doc, token.i, token.i + 1, label=f"{entity}|{value}"))
+        return spans
+
+    def resolve(self, entity: str, text: str) -> str | None:
+        """The canonical value of a span another extractor found, or None if it names nothing we know."""
+        values = [m.value for m in self.find(text) if m.entity == entity]
+        return values[0] if values else None
+
+    def negated(self, text: str, start: int, end: int) -> bool:
+        """Whether the characters ``start:end`` of ``text`` are negated in context."""
+        doc = self._doc(text)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        return bool(span is not None and is_negated(doc, span))
+
+
+def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
+    """A negation cue shortly before (same clause), or a reassurance right after.
+
+    After the span only fillers and other mentions ("bladder and bowels are fine")
+    may stand before the reassurance, so "I wet myself and I'm fine" stays a warning.
+    """
+    covered = covered or set()
+    for i in range(span.start - 1, max(-1, span.start - 1 - NEGATION_WINDOW), -1):
+        token = doc[i]
+        word = token.norm_.lower()
+        if word in SCOPE_BREAKS:
+            break
+        if word in NEGATION_CUES:
+            following = doc[i + 1].norm_.lower() if i + 1 < len(doc) else ""
+            if following not in UNCERTAINTY_AFTER_CUE:
+                return True
+    for i in range(span.end, min(len(doc), span.end + NEGATION_WINDOW)):
+        word = doc[i].norm_.lower()
+        if word in REASSURANCE_WORDS:
+            return True
+        if word == "not" and i + 1 < len(doc) and doc[i + 1].norm_.lower() in {"affect", "affected", "a", "an"}:
+            return True
+        if word not in REASSURANCE_FILLERS and i not in covered:
+            break
+    return False
+
+
+@lru_cache(maxsize=1)
+def default_matcher() -> VocabularyMatcher:
+    """Built once per process: loading the lemma tables takes about a second."""
+    return VocabularyMatcher(default_knowledge())
