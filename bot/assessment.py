@@ -7,9 +7,10 @@ culprits and suggestions.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any, Mapping
+from typing import Any
 
 from bot.clinic import Clinic, default_clinic
 from bot.culprits import rank_culprits

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from bot.assessment import AssessmentInput, UnknownValueError, assess
 from bot.knowledge import default_knowledge

@@ -8,8 +8,8 @@ not as a verdict.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from bot.knowledge import Knowledge
 

@@ -8,21 +8,28 @@ than a guess.
 
 from __future__ import annotations
 
+import calendar
 import re
 from dataclasses import dataclass
 from datetime import date
 
 from bot.numbers import NUMBER_WORDS
 
-UNIT_DAYS = {
+UNIT_DAYS: dict[str, float] = {
     "day": 1, "days": 1, "d": 1, "dy": 1, "dys": 1,
     "week": 7, "weeks": 7, "wk": 7, "wks": 7, "w": 7, "fortnight": 14, "fortnights": 14,
     "month": 30, "months": 30, "mth": 30, "mths": 30, "mo": 30, "mos": 30, "mnth": 30, "mnths": 30,
     "year": 365, "years": 365, "yr": 365, "yrs": 365, "y": 365,
+    # Hours only matter to say "today": "a few hours", "48 hrs".
+    "hour": 1 / 24, "hours": 1 / 24, "hr": 1 / 24, "hrs": 1 / 24,
 }
+# A lone letter only counts glued to a number: "3w", "2y".
+LETTER_UNITS = {"d", "w", "y", "mo"}
 # "for weeks", "for years": vague, but the unit alone still places it in a category.
 VAGUE_PLURAL_DAYS = {"days": 3, "weeks": 14, "months": 90, "years": 730, "ages": None}
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+WEEKDAY_ABBREVIATIONS = {"mon": 0, "tue": 1, "tues": 1, "wed": 2, "weds": 2, "thu": 3, "thur": 3, "thurs": 3,
+                         "fri": 4, "sat": 5, "sun": 6}
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august",
           "september", "october", "november", "december")
 MONTH_ALIASES = {name[:3]: index for index, name in enumerate(MONTHS)} | {"sept": 8}
@@ -31,18 +38,33 @@ RELATIVE_DAYS = {
     "last night": 1, "yesterday": 1, "the day before yesterday": 2, "day before yesterday": 2,
     "last week": 7, "the weekend": None, "last weekend": None, "last month": 30, "last year": 365,
     "christmas": None, "new year": None, "easter": None,
+    "start of the year": None, "beginning of the year": None,
 }
 ACUTE_LIMIT_DAYS = 42  # under 6 weeks
 SUBACUTE_LIMIT_DAYS = 84  # up to 12 weeks
 
-_NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + ")"
+_TENS = r"(?:twenty|thirty|forty|fifty)[\s-]+(?:one|two|three|four|five|six|seven|eight|nine)\b"
+_NUM = (r"(?<![\w.])(\d+(?:\.\d+)?|" + _TENS + "|(?:"
+        + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")\b)")
 _UNIT = "(" + "|".join(sorted(UNIT_DAYS, key=len, reverse=True)) + r")\b"
+_AND_HALF = r"\s+and\s+a\s+half"
 _AMOUNT = re.compile(
-    r"(?:(?P<half_a>half an?)\s+" + _UNIT + r")"
-    r"|(?:" + _NUM + r"(?:\s*(?:-|to|or)\s*" + _NUM + r")?\s*(?:of\s+)?" + _UNIT
-    + r"(?P<and_half>\s+and\s+a\s+half)?)",
+    r"(?:(?<![\w.])(?P<half_a>half\s+an?)\s+" + _UNIT + r")"
+    r"|(?:" + _NUM + r"(?:\s*(?:-|to|or)\s*" + _NUM + r")?(?P<pre_half>" + _AND_HALF + r")?\s*(?:of\s+)?"
+    + _UNIT + r"(?P<and_half>" + _AND_HALF + r")?"
+    # "a week or two", "a day or 2": the second number borrows the unit.
+    + r"(?:\s+(?:or|to)\s+" + _NUM + r"(?!\s*(?:of\s+)?(?:[a-z]|\d)))?)",
     re.IGNORECASE,
 )
+_MONTH_WORD = "(?P<month>" + "|".join(sorted(list(MONTHS) + list(MONTH_ALIASES), key=len, reverse=True)) + r")\b"
+_PART = r"(?P<part>start|beginning|early|mid|middle|late|end)(?:\s+of)?\s+(?:the\s+)?"
+_ORDINAL = r"(?:st|nd|rd|th)?"
+_MONTH_DATE = re.compile(
+    r"(?:\b(?:since|in|from)\s+(?:the\s+)?(?:" + _PART + r")?|\b" + _PART.replace("?P<part>", "?P<part2>") + r")"
+    r"(?:(?P<day1>\d{1,2})" + _ORDINAL + r"\s+(?:of\s+)?)?" + _MONTH_WORD
+    + r"(?:\s+(?:the\s+)?(?P<day2>\d{1,2})" + _ORDINAL + r"\b)?(?:,?\s+(?P<year>(?:19|20)\d\d)\b)?"
+)
+PART_DAYS = {"start": 1, "beginning": 1, "early": 1, "mid": 15, "middle": 15, "late": 25, "end": 31}
 
 
 @dataclass(frozen=True)
@@ -67,27 +89,27 @@ def category_for_days(days: int | None) -> str:
 def _number(token: str | None) -> float | None:
     if token is None:
         return None
-    token = token.lower()
-    if token in NUMBER_WORDS:
-        return float(NUMBER_WORDS[token])
+    parts = re.split(r"[\s-]+", token.lower())
+    if all(part in NUMBER_WORDS for part in parts):
+        return float(sum(NUMBER_WORDS[part] for part in parts))  # "thirty five"
     return float(token)
 
 
 def _from_amount(text: str) -> int | None:
-    match = _AMOUNT.search(text)
-    if not match:
-        return None
-    groups = match.groups()
-    if match.group("half_a"):
-        return round(UNIT_DAYS[groups[1].lower()] / 2) if groups[1].lower() != "fortnight" else 7
-    low, high, unit = _number(groups[2]), _number(groups[3]), groups[4].lower()
-    amount = (low + high) / 2 if high is not None else low
-    if match.group("and_half"):
-        amount += 0.5
-    unit_days = UNIT_DAYS[unit]
-    if unit in {"d", "w", "y", "mo"} and not re.search(r"\d\s*" + unit + r"\b", match.group(0), re.IGNORECASE):
-        return None  # a lone letter only counts glued to a number: "3w", "2y"
-    return round(amount * unit_days)
+    for match in _AMOUNT.finditer(text):
+        groups = match.groups()
+        if match.group("half_a"):
+            return int(UNIT_DAYS[groups[1].lower()] / 2 + 0.5)
+        low, high, unit = _number(groups[2]), _number(groups[3]), groups[5].lower()
+        if unit in LETTER_UNITS and not re.search(r"\d\s*" + unit + r"\b", match.group(0), re.IGNORECASE):
+            continue  # "a d", "i y": not a duration
+        if high is None:
+            high = _number(groups[7])
+        amount = (low + high) / 2 if high is not None else low
+        if match.group("pre_half") or match.group("and_half"):
+            amount += 0.5
+        return int(amount * UNIT_DAYS[unit] + 0.5)  # half up, as people count: 10.5 days is 11
+    return None
 
 
 def _days_since_weekday(name: str, today: date) -> int:
@@ -95,14 +117,32 @@ def _days_since_weekday(name: str, today: date) -> int:
     return back or 7
 
 
-def _days_since_date(month: int, day: int, today: date) -> int | None:
+def _days_since_date(month: int, day: int, today: date, year: int | None = None) -> int | None:
+    """Days since ``day`` of ``month`` (0-based); the latest such date not in the future unless ``year`` says."""
+    day = min(day, calendar.monthrange(year or today.year, month + 1)[1])
     try:
-        start = date(today.year, month + 1, day)
+        start = date(year or today.year, month + 1, day)
     except ValueError:
         return None
     if start > today:
+        if year is not None:
+            return None
+        day = min(day, calendar.monthrange(today.year - 1, month + 1)[1])
         start = date(today.year - 1, month + 1, day)
     return (today - start).days
+
+
+def _from_month(text: str, today: date) -> int | None:
+    for match in _MONTH_DATE.finditer(text):
+        word = match.group("month")
+        index = MONTHS.index(word) if word in MONTHS else MONTH_ALIASES[word]
+        part = match.group("part") or match.group("part2")
+        day = int(match.group("day1") or match.group("day2") or PART_DAYS.get(part or "", 1))
+        if not 1 <= day <= 31:
+            continue
+        year = int(match.group("year")) if match.group("year") else None
+        return _days_since_date(index, day, today, year)
+    return None
 
 
 def _from_calendar(text: str, today: date) -> int | None:
@@ -112,26 +152,25 @@ def _from_calendar(text: str, today: date) -> int | None:
                 return _days_since_weekday("saturday", today)
             if phrase == "christmas":
                 return _days_since_date(11, 25, today)
-            if phrase == "new year":
+            if phrase in ("new year", "start of the year", "beginning of the year"):
                 return _days_since_date(0, 1, today)
             if phrase == "easter":
                 return None  # a movable feast: better unknown than wrong
             return RELATIVE_DAYS[phrase]
     for name in WEEKDAYS:
-        # Abbreviations only after "since", "last" or "on": "sat" alone is usually the verb.
-        if re.search(r"\b" + name + r"s?\b", text) or re.search(r"\b(?:since|last|on)\s+" + name[:3] + r"\b", text):
+        if re.search(r"\b" + name + r"s?\b", text):
             return _days_since_weekday(name, today)
+    # Abbreviations only after "since", "last" or "on": "sat" alone is usually the verb.
+    short = re.search(r"\b(?:since|last|on)\s+(" + "|".join(WEEKDAY_ABBREVIATIONS) + r")\b", text)
+    if short:
+        return _days_since_weekday(WEEKDAYS[WEEKDAY_ABBREVIATIONS[short.group(1)]], today)
+    days = _from_month(text, today)
+    if days is not None:
+        return days
     year = re.search(r"\b(?:since|in|from)\s+((?:19|20)\d\d)\b", text)
     if year:
         start_year = int(year.group(1))
         return (today - date(start_year, 1, 1)).days if start_year <= today.year else None
-    month = re.search(r"\b(?:since|in|from|early|mid|late|start of|end of)\s+(?:the\s+)?(?:start\s+of\s+|end\s+of\s+)?"
-                      r"([a-z]{3,9})\b", text)
-    if month:
-        word = month.group(1)
-        index = MONTHS.index(word) if word in MONTHS else MONTH_ALIASES.get(word)
-        if index is not None:
-            return _days_since_date(index, 1, today)
     return None
 
 
@@ -160,7 +199,7 @@ def parse_duration(text: str | None, today: date | None = None) -> Duration:
 def describe_days(days: int) -> str:
     """A friendly way to say a number of days back to the client."""
     if days < 1:
-        return "since today"
+        return "less than a day"  # read after "for": "for less than a day"
     if days < 14:
         return f"about {days} day{'s' if days != 1 else ''}"
     if days < 60:

@@ -8,10 +8,11 @@ that point at the file and key to fix, instead of failing later mid-conversation
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 import yaml
 
@@ -22,6 +23,8 @@ EVIDENCE_KEYS = {"activities": "activity", "pain_locations": "pain_location", "s
 TRIAGE_LEVELS = ("emergency", "urgent", "see_doctor_first", "massage_ok")
 RED_FLAG_LEVELS = ("emergency", "urgent")
 SUGGESTION_CONDITIONS = ("no_change_after_two_sessions",)
+DOCTOR_FIRST_REASONS = ("severe_pain", "inflammation", "recent_injury", "spasm_not_releasing")
+PLACEHOLDERS = {"emergency_number": "911", "clinic_name": "the clinic"}
 
 
 class KnowledgeError(ValueError):
@@ -110,6 +113,22 @@ def _require(entry: Any, keys: tuple[str, ...], where: str) -> None:
             raise KnowledgeError(f"{where}: missing '{key}'")
 
 
+def _check_placeholders(text: str, where: str) -> None:
+    """A misspelt {placeholder} must fail at load time, not in front of a client."""
+    try:
+        text.format(**PLACEHOLDERS)
+    except (KeyError, IndexError, ValueError) as error:
+        raise KnowledgeError(f"{where}: unknown placeholder {error}; "
+                             f"use only {', '.join('{' + p + '}' for p in PLACEHOLDERS)}") from error
+
+
+def _string_list(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+        raise KnowledgeError(f"{where}: '{key}' must be a list, e.g. [{key[:-1]}_a, {key[:-1]}_b]")
+    return tuple(value)
+
+
 def _phrases(entry: dict[str, Any], where: str) -> tuple[str, ...]:
     phrases = entry.get("phrases", [])
     if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
@@ -181,8 +200,19 @@ def _load_triage(directory: Path) -> tuple[dict[str, TriageLevel], dict[str, Any
         _require(entry, ("colour", "title", "action"), f"triage.yml: levels.{key}")
         levels[key] = TriageLevel(key, entry["colour"], entry["title"], entry["action"])
     doctor_first = raw.get("see_doctor_first")
-    _require(doctor_first, ("pain_score_at_least", "injury_within_days", "symptoms", "reasons"),
-             "triage.yml: see_doctor_first")
+    where = "triage.yml: see_doctor_first"
+    _require(doctor_first, ("pain_score_at_least", "symptoms", "reasons"), where)
+    threshold = doctor_first["pain_score_at_least"]
+    if not isinstance(threshold, int) or isinstance(threshold, bool) or not 0 <= threshold <= 10:
+        raise KnowledgeError(f"{where}.pain_score_at_least: must be a whole number from 0 to 10")
+    for key in ("symptoms", "reasons"):
+        if not isinstance(doctor_first[key], dict):
+            raise KnowledgeError(f"{where}.{key}: expected a mapping of name: explanation")
+    missing = [key for key in DOCTOR_FIRST_REASONS if not doctor_first["reasons"].get(key)]
+    if missing:
+        raise KnowledgeError(f"{where}.reasons: missing {', '.join(missing)}")
+    for key in TRIAGE_LEVELS:
+        _check_placeholders(levels[key].action, f"triage.yml: levels.{key}.action")
     return levels, doctor_first
 
 
@@ -197,18 +227,19 @@ def _load_suggestions(directory: Path, muscles: Mapping[str, Muscle]) -> tuple[S
         if entry["id"] in seen:
             raise KnowledgeError(f"{where}: duplicate id '{entry['id']}'")
         seen.add(entry["id"])
-        unknown = set(entry["levels"]) - set(TRIAGE_LEVELS[2:])
+        levels = _string_list(entry, "levels", where)
+        unknown = set(levels) - set(TRIAGE_LEVELS[2:])
         if unknown:
             raise KnowledgeError(f"{where}: suggestions may only appear at see_doctor_first or massage_ok, "
                                  f"not {', '.join(sorted(unknown))}")
-        unknown_muscles = set(entry.get("muscles", [])) - set(muscles)
+        suggestion_muscles = _string_list(entry, "muscles", where)
+        unknown_muscles = set(suggestion_muscles) - set(muscles)
         if unknown_muscles:
             raise KnowledgeError(f"{where}: unknown muscles {', '.join(sorted(unknown_muscles))}")
         when = entry.get("when")
         if when is not None and when not in SUGGESTION_CONDITIONS:
             raise KnowledgeError(f"{where}: unknown condition '{when}'")
-        suggestions.append(Suggestion(entry["id"], tuple(entry["levels"]), " ".join(entry["text"].split()),
-                                      tuple(entry.get("muscles", [])), when))
+        suggestions.append(Suggestion(entry["id"], levels, " ".join(entry["text"].split()), suggestion_muscles, when))
     return tuple(suggestions)
 
 
@@ -227,6 +258,10 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> Knowledge:
     for key in ("disclaimer", "culprits_intro", "culprits_caveat", "no_culprits"):
         if not messages.get(key):
             raise KnowledgeError(f"messages.yml: missing '{key}'")
+        _check_placeholders(messages[key], f"messages.yml: {key}")
+    clash = set(red_flags) & {value for category in vocabulary.values() for value in category}
+    if clash:
+        raise KnowledgeError(f"red_flags.yml: names also used in vocabulary.yml: {', '.join(sorted(clash))}")
     return Knowledge(vocabulary, red_flags, muscles, levels, doctor_first, suggestions, messages)
 
 

@@ -12,9 +12,9 @@ never raises an alarm.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
 
 import spacy
 from spacy.matcher import Matcher

@@ -7,6 +7,7 @@ they give (safety errs on the side of the worse day) and fall back on words.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 
@@ -15,16 +16,27 @@ from bot.numbers import EXACT_NUMBER_WORDS
 SEVERE_WORDS = (
     "unbearable", "excruciating", "agony", "agonising", "agonizing", "worst pain", "crippling",
     "severe", "horrendous", "horrible", "terrible", "can't move", "cannot move", "can barely move",
-    "screaming", "killing me", "intolerable", "extreme",
+    "screaming", "killing me", "intolerable", "extreme", "cant move", "can not move",
 )
 MODERATE_WORDS = ("moderate", "pretty bad", "quite bad", "bad", "really sore", "constant", "medium")
-MILD_WORDS = ("mild", "niggle", "niggly", "slight", "not too bad", "not that bad", "manageable", "minor", "a bit sore")
+MILD_WORDS = ("mild", "not bad", "not so bad", "niggle", "niggly", "slight", "not too bad", "not that bad",
+              "manageable", "minor", "a bit sore")
 
-_NUMBER = r"(\d{1,2}(?:\.\d)?|" + "|".join(sorted(EXACT_NUMBER_WORDS, key=len, reverse=True)) + r")"
+# A number on its own: "often" holds no "ten", "gone" no "one".
+_NUMBER = (r"(?<![\w.])(\d{1,2}(?:\.\d)?|(?:" + "|".join(sorted(EXACT_NUMBER_WORDS, key=len, reverse=True))
+           + r")\b)")
 _TIME_UNIT = r"\s*(?:-|\s)?\s*(?:min|minute|hr|hour|day|week|wk|month|mth|year|yr)s?\b"
 _SCALE = re.compile(_NUMBER + r"\s*(?:/|out of|outta|of)\s*(?:10|ten)\b", re.IGNORECASE)
 _RANGE = re.compile(_NUMBER + r"\s*(?:-|to|or)\s*" + _NUMBER + r"\b(?!" + _TIME_UNIT + ")", re.IGNORECASE)
-_BARE = re.compile(r"(?<![\d.])" + _NUMBER + r"\b(?!" + _TIME_UNIT + r")(?!\s*%)", re.IGNORECASE)
+_BARE = re.compile(_NUMBER + r"\b(?!" + _TIME_UNIT + r")(?!\s*%)", re.IGNORECASE)
+# Not ratings: durations ("3-4 weeks", "2 to 3 days"), the scale itself ("on a scale of 1 to 10")
+# and a denominator without its number ("out of 10 I'd say 6").
+_NOT_A_RATING = re.compile(
+    _NUMBER + r"(?:\s*(?:-|to|or|and)\s*" + _NUMBER + r")?" + _TIME_UNIT
+    + r"|(?<![\w.])(?:0|1|zero|one)\s*(?:-|to)\s*(?:10|ten)\b"
+    + r"|(?:/|\bout of|\boutta)\s*(?:10|ten)\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -45,7 +57,7 @@ def severity_for_score(score: int) -> str:
 
 
 def severity_from_words(text: str) -> str | None:
-    lowered = text.lower()
+    lowered = text.lower().replace("’", "'")
     for severity, words in (("severe", SEVERE_WORDS), ("mild", MILD_WORDS), ("moderate", MODERATE_WORDS)):
         if any(re.search(r"\b" + re.escape(word) + r"\b", lowered) for word in words):
             return severity
@@ -56,12 +68,16 @@ def _value(token: str) -> int | None:
     token = token.lower()
     number = EXACT_NUMBER_WORDS.get(token)
     if number is None:
-        number = round(float(token))
+        number = math.floor(float(token) + 0.5)  # half up: "6.5" leans to the worse day
     return number if 0 <= number <= 10 else None
 
 
 def _scores(text: str) -> list[int]:
-    for pattern in (_SCALE, _RANGE, _BARE):
+    found = [value for match in _SCALE.finditer(text) if (value := _value(match.group(1))) is not None]
+    if found:
+        return found
+    text = _NOT_A_RATING.sub(" ", text)
+    for pattern in (_RANGE, _BARE):
         found = [value for match in pattern.finditer(text) for group in match.groups()
                  if group and (value := _value(group)) is not None]
         if found:
@@ -80,3 +96,13 @@ def parse_pain_score(text: str) -> PainReading:
     if word_severity == "severe":
         severity = "severe"
     return PainReading(score, severity)
+
+
+def find_scale_mentions(text: str) -> list[tuple[int, int, int]]:
+    """Explicit ratings ("6/10", "seven out of ten") anywhere in a longer message: (start, end, score)."""
+    found = []
+    for match in _SCALE.finditer(text or ""):
+        score = _value(match.group(1))
+        if score is not None:
+            found.append((match.start(), match.end(), score))
+    return found

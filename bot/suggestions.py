@@ -7,7 +7,7 @@ only when one of those muscles is on the list.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from bot.knowledge import Knowledge
 

@@ -7,7 +7,8 @@ wherever a client meets it. Text-only channels get the two messages from
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from bot.duration import describe_days
 from bot.knowledge import Knowledge, default_knowledge

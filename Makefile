@@ -1,0 +1,48 @@
+# The two commands of the README: `make run` and `make test`. Everything they need
+# (Python 3.10 virtual environment, packages, trained model) is installed on demand.
+SHELL := /bin/bash
+BIN := .venv/bin
+STAMP := .venv/.installed-$(shell cat requirements.txt constraints.txt 2>/dev/null | cksum | cut -d' ' -f1)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONPATH := $(CURDIR)
+
+.PHONY: install train run shell test unit lint validate evaluate clean
+
+$(STAMP): requirements.txt constraints.txt
+	scripts/bootstrap.sh
+	rm -f .venv/.installed-*
+	touch $@
+
+install: $(STAMP)
+
+# Rasa's fingerprint skips training when neither data, domain nor config changed.
+train: install
+	$(BIN)/rasa train --fixed-model-name backpain --out models
+
+run: train
+	scripts/serve.sh run
+
+shell: train
+	scripts/serve.sh shell
+
+lint: install
+	$(BIN)/ruff check .
+
+unit: install
+	$(BIN)/python -m pytest tests/bot tests/actions -q
+
+validate: install
+	$(BIN)/rasa data validate --fail-on-warnings
+
+test: install
+	scripts/test.sh
+
+# 5-fold cross-validation of the NLU training data: a benchmark, not part of `make test`.
+evaluate: install
+	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cross-validation
+	$(BIN)/python scripts/nlu_scores.py results/cross-validation
+
+clean:
+	rm -rf models results build logs .pytest_cache

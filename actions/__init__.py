@@ -1,0 +1,1 @@
+"""Custom actions: thin rasa-sdk adapters around the engine in ``bot/``."""

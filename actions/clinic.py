@@ -1,0 +1,80 @@
+"""Requests about the clinic and the conversation itself: contact, summary, forgetting, misunderstandings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import session_user_events
+from actions.replies import send_result
+from bot.clinic import default_clinic
+
+FALLBACK_INTENT = "nlu_fallback"
+
+
+class ActionContactClinic(Action):
+    def name(self) -> str:
+        return "action_contact_clinic"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        clinic = default_clinic()
+        lines = clinic.contact_lines()
+        if lines:
+            text = f"You can reach {clinic.name} here:\n" + "\n".join(lines)
+        else:
+            text = (f"Please contact {clinic.name} directly to book or to speak with a therapist. "
+                    "I don't have their contact details here.")
+        text += f"\n\nIf this is an emergency, call {clinic.emergency_number}."
+        dispatcher.utter_message(text=text)
+        return []
+
+
+class ActionShowSummary(Action):
+    def name(self) -> str:
+        return "action_show_summary"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        result = tracker.get_slot("assessment")
+        if not isinstance(result, dict) or "triage" not in result:
+            dispatcher.utter_message(text="We haven't finished a check yet. Say hi and I'll ask you a few questions.")
+            return []
+        send_result(dispatcher, tracker, result, safety_only=result["triage"] in ("emergency", "urgent"))
+        return []
+
+
+class ActionForgetMe(Action):
+    """Confirms; the tracker store deletes the stored conversation when it sees this action."""
+
+    def name(self) -> str:
+        return "action_forget_me"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text="Done. I've deleted this conversation and everything you told me in it. "
+                                      "If you'd like to start again, just say hi.")
+        return [AllSlotsReset()]
+
+
+class ActionHandleMisunderstanding(Action):
+    def name(self) -> str:
+        return "action_handle_misunderstanding"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        in_a_row = 0
+        for event in reversed(session_user_events(tracker)):
+            if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT:
+                break
+            in_a_row += 1
+        if in_a_row < 2:
+            dispatcher.utter_message(text="Sorry, I didn't quite understand. Could you say that another way?")
+            return []
+        dispatcher.utter_message(
+            text="I'm sorry, I'm still not getting it. Here are some things I can help with, "
+                 "or you can talk to someone at the clinic.",
+            buttons=[{"title": "Check my back pain", "payload": "/greet"},
+                     {"title": "Talk to the clinic", "payload": "/request_human"},
+                     {"title": "Start over", "payload": "/restart"}])
+        return []

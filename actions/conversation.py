@@ -1,0 +1,108 @@
+"""Read what the client has said so far out of a rasa-sdk tracker.
+
+Slots hold the answer to the question asked; entities from every message of
+the current session hold everything volunteered along the way ("hurts when I
+lift the baby" in the first message). The assessment uses both.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from rasa_sdk import Tracker
+
+from bot.assessment import UNKNOWN, AssessmentInput
+from bot.entities import NEGATED
+from bot.knowledge import default_knowledge
+from bot.pain import parse_pain_score
+
+SLOT_FOR_ENTITY = {"activity": "activities", "pain_location": "pain_location", "symptom": "symptoms",
+                   "red_flag": "red_flags"}
+CLEAR = "none"
+SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
+PAYLOAD_CHANNELS = ("rest", "socketio")
+
+
+def session_user_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """User messages since the last restart or new session."""
+    events: list[dict[str, Any]] = []
+    for event in tracker.events:
+        if event.get("event") in ("restart", "session_started"):
+            events = []
+        elif event.get("event") == "user":
+            events.append(event)
+    return events
+
+
+def mentioned(tracker: Tracker, entity: str) -> tuple[list[str], dict[str, str]]:
+    """Canonical values the client mentioned (not denied) this session, and their own words."""
+    valid = set(default_knowledge().values(entity))
+    values: list[str] = []
+    words: dict[str, str] = {}
+    for event in session_user_events(tracker):
+        text = event.get("text") or ""
+        for found in (event.get("parse_data") or {}).get("entities", []):
+            value = found.get("value")
+            if found.get("entity") != entity or found.get("role") == NEGATED or value not in valid:
+                continue
+            if value not in values:
+                values.append(value)
+            start, end = found.get("start"), found.get("end")
+            if isinstance(start, int) and isinstance(end, int) and value not in words and not text.startswith("/"):
+                words[value] = text[start:end]
+    return values, words
+
+
+def canonical_values(values: Iterable[Any] | Any, entity: str, allow: Iterable[str] = ()) -> list[str]:
+    """Keep only vocabulary values (plus the sentinels in ``allow``): slots are client-controlled input."""
+    if values is None:
+        return []
+    if isinstance(values, str):
+        values = [values]
+    valid = set(default_knowledge().values(entity)) | set(allow)
+    kept: list[str] = []
+    for value in values:
+        if isinstance(value, str) and value in valid and value not in kept:
+            kept.append(value)
+    return kept
+
+
+def live_red_flags(tracker: Tracker) -> list[str]:
+    values, _ = mentioned(tracker, "red_flag")
+    for value in canonical_values(tracker.get_slot("red_flags"), "red_flag"):
+        if value not in values:
+            values.append(value)
+    return values
+
+
+def assessment_input(tracker: Tracker) -> AssessmentInput:
+    """Everything the engine needs, from slots and from the session's messages."""
+    words: dict[str, str] = {}
+    gathered: dict[str, list[str]] = {}
+    for entity, slot in SLOT_FOR_ENTITY.items():
+        values, entity_words = mentioned(tracker, entity)
+        for value in canonical_values(tracker.get_slot(slot), entity):
+            if value not in values:
+                values.append(value)
+        gathered[entity] = values
+        words.update(entity_words)
+    score_slot = tracker.get_slot("pain_score")
+    pain_score, pain_words = None, None
+    if isinstance(score_slot, str) and score_slot not in (UNKNOWN, ""):
+        if score_slot in SEVERITY_WORDS:
+            pain_words = score_slot
+        else:
+            pain_score = parse_pain_score(score_slot).score
+    duration = tracker.get_slot("pain_duration")
+    return AssessmentInput(
+        activities=gathered["activity"], pain_locations=gathered["pain_location"], symptoms=gathered["symptom"],
+        red_flags=gathered["red_flag"], pain_score=pain_score, pain_description=pain_words,
+        duration=duration if isinstance(duration, str) and duration != UNKNOWN else None,
+        inflammation=tracker.get_slot("inflammation") == "yes", words=words,
+    )
+
+
+def wants_payload(tracker: Tracker) -> bool:
+    """Web channels get the full result as a custom payload; text-only channels do not."""
+    return tracker.get_latest_input_channel() in PAYLOAD_CHANNELS

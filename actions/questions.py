@@ -1,0 +1,40 @@
+"""``action_ask_<slot>`` for every assessment question, worded by ``bot/questions``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import Restarted
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from bot.questions import ASSESSMENT_SLOTS, question, reply
+
+
+class AskQuestion(Action):
+    """Base for the form's questions; one subclass per slot is made below."""
+
+    slot = ""
+
+    def name(self) -> str:
+        return f"action_ask_{self.slot}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        asked = question(self.slot)
+        dispatcher.utter_message(text=asked.text,
+                                 buttons=[{"title": title, "payload": f"/{intent}"} for title, intent in asked.buttons])
+        return []
+
+
+for _slot in ASSESSMENT_SLOTS:
+    globals()[f"Ask_{_slot}"] = type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot})
+
+
+class ActionStartOver(Action):
+    def name(self) -> str:
+        return "action_start_over"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=reply("start_over"))
+        return [Restarted()]

@@ -1,0 +1,22 @@
+"""Send an assessment result to the client, in the shape their channel can show."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.conversation import wants_payload
+from bot.summary import summary_messages
+
+
+def send_result(dispatcher: CollectingDispatcher, tracker: Tracker, result: dict[str, Any],
+                safety_only: bool = False) -> None:
+    messages = summary_messages(result)
+    if safety_only:
+        messages = [messages[0] + "\n\n" + result["disclaimer"]]
+    for text in messages:
+        dispatcher.utter_message(text=text)
+    if wants_payload(tracker):
+        dispatcher.utter_message(json_message={"assessment": result})

@@ -1,0 +1,43 @@
+"""A warning sign, at any point: stop and give the triage advice, nothing else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from actions.conversation import assessment_input, live_red_flags
+from actions.replies import send_result
+from bot.assessment import assess
+from bot.clinic import default_clinic
+from bot.knowledge import default_knowledge
+
+
+class ActionSafetyTriage(Action):
+    def name(self) -> str:
+        return "action_safety_triage"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        flags = live_red_flags(tracker)
+        if not flags:
+            self._possible_warning(dispatcher)
+            return []
+        data = assessment_input(tracker)
+        data.red_flags = flags
+        result = assess(data)
+        send_result(dispatcher, tracker, result, safety_only=True)
+        return [SlotSet("red_flags", flags), SlotSet("assessment", result)]
+
+    @staticmethod
+    def _possible_warning(dispatcher: CollectingDispatcher) -> None:
+        """The classifier heard a warning sign we could not name: err on the side of safety."""
+        knowledge, clinic = default_knowledge(), default_clinic()
+        emergency = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values() if flag.level == "emergency")
+        dispatcher.utter_message(
+            text=("That sounds like it could be a warning sign, and I want to make sure you're safe. "
+                  "If you have any of these, please call " + clinic.emergency_number +
+                  " or go to an emergency department now:\n" + emergency +
+                  "\n\nOtherwise, could you tell me a little more about what you're noticing?"))

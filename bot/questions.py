@@ -1,0 +1,59 @@
+"""The assessment's questions, worded from ``knowledge/questions.yml``.
+
+Questions mention the clinic, the emergency number and the warning signs, so
+they are rendered here from the same data the engine uses rather than written
+as fixed responses in the Rasa domain.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from bot.clinic import Clinic, default_clinic
+from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge
+
+ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "pain_score", "pain_duration",
+                    "inflammation")
+
+
+@dataclass(frozen=True)
+class Question:
+    text: str
+    buttons: tuple[tuple[str, str], ...]  # (title, intent)
+
+
+@lru_cache(maxsize=1)
+def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    questions = data.get("questions") or {}
+    missing = [slot for slot in ASSESSMENT_SLOTS if not (questions.get(slot) or {}).get("text")]
+    if missing:
+        raise KnowledgeError(f"questions.yml: no question for {', '.join(missing)}")
+    for key in ("no_consent", "start_over"):
+        if not (data.get("replies") or {}).get(key):
+            raise KnowledgeError(f"questions.yml: replies.{key} is missing")
+    return data
+
+
+def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
+    disclaimer = " ".join(knowledge.messages["disclaimer"].split())
+    red_flag_list = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values())
+    return text.format(clinic_name=clinic.name, emergency_number=clinic.emergency_number,
+                       disclaimer=disclaimer.format(emergency_number=clinic.emergency_number,
+                                                    clinic_name=clinic.name),
+                       red_flag_list=red_flag_list)
+
+
+def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> Question:
+    entry = _raw()["questions"][slot]
+    text = _fill(entry["text"], knowledge or default_knowledge(), clinic or default_clinic())
+    buttons = tuple((button["title"], button["payload"]) for button in entry.get("buttons") or [])
+    return Question(text, buttons)
+
+
+def reply(key: str) -> str:
+    return _raw()["replies"][key]

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# Start the action server, then the Rasa server (`serve.sh run`) or the terminal
+# chat (`serve.sh shell`), on the embedded defaults: SQLite tracker store, REST
+# and socket.io channels. Ports: RASA_PORT (5005), ACTIONS_PORT (5055).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mode=${1:-run}
+RASA_PORT=${RASA_PORT:-5005}
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+LOG_DIR=${LOG_DIR:-logs}
+mkdir -p "$LOG_DIR" build
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+
+# The action server's address follows ACTIONS_PORT.
+endpoints=endpoints.yml
+if [ "$ACTIONS_PORT" != "5055" ]; then
+  sed "s#localhost:5055#localhost:${ACTIONS_PORT}#" endpoints.yml > build/endpoints.yml
+  endpoints=build/endpoints.yml
+fi
+
+.venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
+actions_pid=$!
+trap 'kill "$actions_pid" 2>/dev/null || true' EXIT INT TERM
+
+for _ in $(seq 1 120); do
+  curl -fsS "http://localhost:${ACTIONS_PORT}/health" >/dev/null 2>&1 && break
+  kill -0 "$actions_pid" 2>/dev/null || { echo "The action server failed to start; see $LOG_DIR/actions.log" >&2; exit 1; }
+  sleep 0.5
+done
+
+if [ "$mode" = "shell" ]; then
+  .venv/bin/rasa shell --model models --endpoints "$endpoints" --port "$RASA_PORT"
+else
+  echo "Rasa server on http://localhost:${RASA_PORT} (REST: /webhooks/rest/webhook, socket.io), actions on :${ACTIONS_PORT}"
+  .venv/bin/rasa run --model models --endpoints "$endpoints" --credentials credentials.yml --port "$RASA_PORT" \
+    --cors "${CORS_ORIGINS:-http://localhost:${WEB_PORT:-8080}}"
+fi

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# The whole test suite, in the order that fails fastest: lint, unit tests, data
+# validation, training (skipped when nothing changed), conversation tests, NLU
+# evaluation on the held-out set, and end-to-end tests against running servers.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
+export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+BIN=.venv/bin
+NLU_MIN_F1=${NLU_MIN_F1:-0.90}
+step() { printf '\n=== %s\n' "$*"; }
+
+step "lint (ruff)"
+$BIN/ruff check .
+
+step "unit tests (bot/, actions/)"
+$BIN/python -m pytest tests/bot tests/actions -q
+
+step "training data validation"
+$BIN/rasa data validate --fail-on-warnings
+
+step "training (skipped when nothing changed)"
+$BIN/rasa train --fixed-model-name backpain --out models
+
+step "conversation tests (tests/test_stories.yml)"
+rm -rf results/stories
+$BIN/rasa test core --model models --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors
+
+step "NLU held-out evaluation (tests/nlu/holdout.yml, minimum F1 $NLU_MIN_F1)"
+rm -rf results/holdout
+$BIN/rasa test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout
+$BIN/python scripts/nlu_scores.py results/holdout --min "$NLU_MIN_F1"
+
+step "end-to-end tests against running servers"
+$BIN/python -m pytest tests/e2e -q
