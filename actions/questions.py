@@ -32,8 +32,10 @@ for _slot in ASSESSMENT_SLOTS:
 
 
 class ActionStartOver(Action):
+    """Overrides Rasa's default action_restart (run for the restart intent) to say so kindly."""
+
     def name(self) -> str:
-        return "action_start_over"
+        return "action_restart"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=reply("start_over"))

@@ -1,0 +1,215 @@
+"""Reconciling DIET's entities with the vocabulary, and the intent safety demands."""
+
+import pytest
+
+from bot.entities import NEGATED, RED_FLAG_INTENT, live_red_flags, resolve_entities, safety_intent
+from bot.language import default_matcher
+
+EXTRACTOR = "DIETClassifier"
+
+
+@pytest.fixture(scope="session")
+def matcher():
+    return default_matcher()
+
+
+def diet(text, phrase, entity, value=None, role=None):
+    """A DIET-like entity dict over the first occurrence of ``phrase``."""
+    start = text.index(phrase)
+    found = {"entity": entity, "start": start, "end": start + len(phrase), "value": value or phrase,
+             "extractor": EXTRACTOR, "confidence_entity": 0.9}
+    if role:
+        found["role"] = role
+    return found
+
+
+def of(entities, entity):
+    return [e for e in entities if e["entity"] == entity]
+
+
+def resolve(matcher, text, found):
+    return resolve_entities(text, found, matcher, EXTRACTOR)
+
+
+# --- vocabulary entities ------------------------------------------------------------------------
+
+
+def test_raw_value_gets_its_canonical_value(matcher):
+    text = "it hurts after doing the dishes"
+    [activity] = of(resolve(matcher, text, [diet(text, "doing the dishes", "activity")]), "activity")
+    assert activity["value"] == "leaning_over"
+    assert (activity["start"], activity["end"]) == (15, 31)
+    assert activity["extractor"] == EXTRACTOR
+    assert "role" not in activity
+
+
+def test_span_that_names_nothing_known_is_dropped(matcher):
+    text = "it hurts after the party"
+    assert resolve(matcher, text, [diet(text, "party", "activity")]) == []
+
+
+def test_raw_value_of_another_category_is_dropped(matcher):
+    # "lower back" is a location, not an activity: the span is not relabelled as one.
+    text = "my lower back"
+    resolved = resolve(matcher, text, [diet(text, "lower back", "activity")])
+    assert of(resolved, "activity") == []
+    assert [e["value"] for e in of(resolved, "pain_location")] == ["low_back_both_sides"]
+
+
+def test_span_with_a_canonical_value_is_kept(matcher):
+    # DIET named the value; the span text alone ("the usual") would not resolve.
+    text = "it's the usual thing"
+    resolved = resolve(matcher, text, [diet(text, "the usual", "activity", value="sitting")])
+    assert [(e["entity"], e["value"], e["start"], e["end"]) for e in resolved] == [("activity", "sitting", 5, 14)]
+
+
+def test_duplicate_diet_spans_are_merged(matcher):
+    text = "doing the dishes"
+    found = [diet(text, "doing the dishes", "activity"), diet(text, "doing the dishes", "activity", "leaning_over")]
+    assert len(resolve(matcher, text, found)) == 1
+
+
+# --- negation ---------------------------------------------------------------------------------------
+
+
+def test_rule_sets_negated_role(matcher):
+    text = "no fever at all"
+    [flag] = resolve(matcher, text, [diet(text, "fever", "red_flag", "fever")])
+    assert flag["value"] == "fever"
+    assert flag["role"] == NEGATED
+
+
+def test_diet_negated_role_on_a_live_mention_is_removed(matcher):
+    text = "i have a fever"
+    [flag] = resolve(matcher, text, [diet(text, "fever", "red_flag", "fever", role=NEGATED)])
+    assert "role" not in flag
+    assert live_red_flags([flag]) == ["fever"]
+
+
+def test_negation_applies_to_symptoms_too(matcher):
+    text = "no tingling"
+    [symptom] = resolve(matcher, text, [diet(text, "tingling", "symptom", "tingling")])
+    assert symptom["role"] == NEGATED
+
+
+# --- pain score and duration -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("text,phrase,score", [
+    ("about a six i guess", "six", "6"),
+    ("it's 7/10 today", "7/10", "7"),
+    ("seven out of ten", "seven out of ten", "7"),
+])
+def test_pain_score_becomes_the_integer_string(matcher, text, phrase, score):
+    [entity] = of(resolve(matcher, text, [diet(text, phrase, "pain_score")]), "pain_score")
+    assert entity["value"] == score
+    assert text[entity["start"]:entity["end"]] == phrase
+
+
+def test_unparseable_pain_score_is_dropped(matcher):
+    text = "it is bad"
+    assert of(resolve(matcher, text, [diet(text, "bad", "pain_score")]), "pain_score") == []
+
+
+@pytest.mark.parametrize("text,phrase", [("for 3 weeks now", "3 weeks"), ("since last tuesday", "since last tuesday"),
+                                         ("about a couple of months", "a couple of months")])
+def test_readable_duration_is_kept_as_its_text(matcher, text, phrase):
+    [entity] = of(resolve(matcher, text, [diet(text, phrase, "duration")]), "duration")
+    assert entity["value"] == phrase
+
+
+@pytest.mark.parametrize("text,phrase", [("for ages now", "ages"), ("hurts a lot", "a lot")])
+def test_unreadable_duration_is_dropped(matcher, text, phrase):
+    assert of(resolve(matcher, text, [diet(text, phrase, "duration")]), "duration") == []
+
+
+def test_entity_without_offsets_is_dropped(matcher):
+    assert resolve(matcher, "whatever", [{"entity": "activity", "value": "sitting"}]) == []
+
+
+# --- what DIET missed ---------------------------------------------------------------------------------
+
+
+def test_vocabulary_adds_mentions_diet_missed(matcher):
+    text = "my lower back hurts when i lift"
+    resolved = resolve(matcher, text, [diet(text, "lower back", "pain_location", "low_back_both_sides")])
+    assert [(e["entity"], e["value"]) for e in resolved] == [("pain_location", "low_back_both_sides"),
+                                                             ("activity", "lifting")]
+    added = resolved[1]
+    assert text[added["start"]:added["end"]] == "lift"
+    assert added["extractor"] == EXTRACTOR
+
+
+def test_vocabulary_mentions_do_not_overlap_diet_spans(matcher):
+    # DIET's wider span covers "lower back": no second pain_location for the same words.
+    text = "my lower back hurts"
+    resolved = resolve(matcher, text, [diet(text, "lower back hurts", "pain_location")])
+    assert [(e["value"], e["start"], e["end"]) for e in resolved] == [("low_back_both_sides", 3, 19)]
+
+
+def test_vocabulary_adds_missed_negated_red_flag(matcher):
+    text = "sitting all day, no fever"
+    resolved = resolve(matcher, text, [diet(text, "sitting", "activity", "sitting")])
+    [flag] = of(resolved, "red_flag")
+    assert flag["value"] == "fever" and flag["role"] == NEGATED
+
+
+def test_scale_rating_found_without_any_diet_entity(matcher):
+    text = "my back is about 6/10 today"
+    [score] = of(resolve(matcher, text, []), "pain_score")
+    assert score["value"] == "6"
+    assert text[score["start"]:score["end"]] == "6/10"
+
+
+def test_scale_rating_not_doubled_when_diet_found_it(matcher):
+    text = "pain 6/10"
+    resolved = resolve(matcher, text, [diet(text, "6/10", "pain_score")])
+    assert [e["value"] for e in of(resolved, "pain_score")] == ["6"]
+
+
+def test_bare_number_is_not_a_rating_without_diet(matcher):
+    assert of(resolve(matcher, "i have 2 kids", []), "pain_score") == []
+
+
+# --- safety_intent -------------------------------------------------------------------------------------
+
+
+def flag(value, negated=False):
+    entity = {"entity": "red_flag", "value": value, "start": 0, "end": 1}
+    if negated:
+        entity["role"] = NEGATED
+    return entity
+
+
+@pytest.mark.parametrize("intent", ["describe_pain", "greet", "deny", "faq", None, RED_FLAG_INTENT])
+def test_live_red_flag_always_means_report_red_flag(intent):
+    assert safety_intent(intent, [flag("fever")]) == RED_FLAG_INTENT
+
+
+def test_one_live_flag_among_denied_ones_wins():
+    assert safety_intent("deny", [flag("fever", negated=True), flag("bladder_bowel")]) == RED_FLAG_INTENT
+
+
+def test_red_flag_intent_with_every_flag_denied_is_an_all_clear():
+    assert safety_intent(RED_FLAG_INTENT, [flag("fever", True), flag("weight_loss", True)]) == "deny"
+
+
+def test_red_flag_intent_without_red_flag_entity_is_kept():
+    assert safety_intent(RED_FLAG_INTENT, []) is None
+    assert safety_intent(RED_FLAG_INTENT, [{"entity": "symptom", "value": "numbness", "start": 0, "end": 4}]) is None
+
+
+@pytest.mark.parametrize("intent", ["describe_pain", "deny", None])
+def test_no_red_flags_keeps_the_classifier(intent):
+    assert safety_intent(intent, []) is None
+    assert safety_intent(intent, [flag("fever", True)]) is None
+
+
+def test_end_to_end_denial_message_becomes_deny(matcher):
+    text = "no fever, no numbness down there"
+    assert safety_intent(RED_FLAG_INTENT, resolve(matcher, text, [])) == "deny"
+
+
+def test_end_to_end_mixed_message_becomes_report_red_flag(matcher):
+    text = "no fever but i cant pee properly"
+    assert safety_intent("deny", resolve(matcher, text, [])) == RED_FLAG_INTENT

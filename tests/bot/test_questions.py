@@ -1,0 +1,86 @@
+"""The form's questions, rendered from knowledge/questions.yml, against the Rasa domain."""
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.clinic import Clinic
+from bot.questions import ASSESSMENT_SLOTS, question, reply
+
+DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
+FORM_SLOTS = DOMAIN["forms"]["assessment_form"]["required_slots"]
+INTENTS = {intent if isinstance(intent, str) else next(iter(intent)) for intent in DOMAIN["intents"]}
+
+TEST_CLINIC = Clinic(name="Sunrise Bodywork", emergency_number="000")
+
+
+def test_form_slots_are_the_assessment_slots_in_order():
+    assert list(ASSESSMENT_SLOTS) == FORM_SLOTS
+
+
+@pytest.mark.parametrize("slot", FORM_SLOTS)
+def test_every_form_slot_has_a_filled_in_question(knowledge, slot):
+    text = question(slot, knowledge, TEST_CLINIC).text
+    assert text.strip()
+    assert "{" not in text and "}" not in text
+
+
+def test_consent_question_names_the_clinic_emergency_number_and_disclaimer(knowledge):
+    text = question("consent", knowledge, TEST_CLINIC).text
+    assert "Sunrise Bodywork" in text
+    assert "000" in text
+    assert "911" not in text
+    disclaimer = " ".join(knowledge.messages["disclaimer"].format(emergency_number="000",
+                                                                 clinic_name="Sunrise Bodywork").split())
+    assert disclaimer in text
+
+
+def test_consent_question_defaults_to_the_shipped_clinic(knowledge):
+    from bot.clinic import default_clinic
+
+    clinic = default_clinic()
+    text = question("consent").text
+    assert clinic.name in text
+    assert clinic.emergency_number in text
+
+
+def test_red_flag_question_lists_every_red_flag(knowledge):
+    text = question("red_flags", knowledge, TEST_CLINIC).text
+    lines = text.splitlines()
+    for flag in knowledge.red_flags.values():
+        assert f"- {flag.ask}" in lines, flag.value
+    assert sum(line.startswith("- ") for line in lines) == len(knowledge.red_flags)
+
+
+@pytest.mark.parametrize("slot", FORM_SLOTS)
+def test_buttons_carry_domain_intents(knowledge, slot):
+    for title, intent in question(slot, knowledge, TEST_CLINIC).buttons:
+        assert title.strip()
+        assert intent in INTENTS, f"{slot}: button {title!r} sends unknown intent {intent!r}"
+
+
+@pytest.mark.parametrize("slot,intents", [
+    ("consent", {"affirm", "deny"}),
+    ("red_flags", {"deny"}),
+    ("inflammation", {"affirm", "deny", "dont_know"}),
+])
+def test_yes_no_questions_offer_their_answers_as_buttons(knowledge, slot, intents):
+    assert {intent for _, intent in question(slot, knowledge, TEST_CLINIC).buttons} == intents
+
+
+@pytest.mark.parametrize("slot", FORM_SLOTS)
+def test_button_intents_fill_their_slot_in_the_domain(knowledge, slot):
+    """A button is only useful if the domain maps its intent onto the slot being asked."""
+    mapped = set()
+    for mapping in DOMAIN["slots"][slot]["mappings"]:
+        if mapping.get("type") == "from_intent":
+            named = mapping["intent"]
+            mapped |= set(named if isinstance(named, list) else [named])
+    for title, intent in question(slot, knowledge, TEST_CLINIC).buttons:
+        assert intent in mapped, f"{slot}: button {title!r} sends {intent!r}, which does not fill the slot"
+
+
+@pytest.mark.parametrize("key", ["no_consent", "start_over"])
+def test_fixed_replies_exist(key):
+    assert reply(key).strip()

@@ -1,0 +1,148 @@
+"""Whole conversations over HTTP against the real Rasa server and action server."""
+
+from __future__ import annotations
+
+import signal
+import sqlite3
+import uuid
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import Servers
+
+
+def texts(replies: list[dict[str, Any]]) -> str:
+    return "\n".join(reply.get("text", "") for reply in replies)
+
+
+def assessment(replies: list[dict[str, Any]]) -> dict[str, Any] | None:
+    for reply in replies:
+        custom = reply.get("custom")
+        if isinstance(custom, dict) and "assessment" in custom:
+            return custom["assessment"]
+    return None
+
+
+def new_sender() -> str:
+    return f"client-{uuid.uuid4().hex}"
+
+
+def stored_events(servers: Servers, sender: str) -> int:
+    with sqlite3.connect(servers.db) as db:
+        return db.execute("select count(*) from events where sender_id = ?", (sender,)).fetchone()[0]
+
+
+def test_full_assessment_quadratus_lumborum(servers: Servers) -> None:
+    sender = new_sender()
+    opening = servers.say(sender, "hi, my lower back on the left kills me when i lean over the sink doing the dishes")
+    assert "not a diagnosis" in texts(opening)
+    assert "911" in texts(opening)
+
+    screening = servers.say(sender, "yes lets start")
+    assert "safety check" in texts(screening).lower()
+    assert "bladder" in texts(screening).lower()
+
+    # Location and activity were in the opening message, so the next question is the pain score.
+    score_question = servers.say(sender, "no none of those")
+    assert "0" in texts(score_question) and "10" in texts(score_question)
+
+    duration_question = servers.say(sender, "about a 5")
+    assert "how long" in texts(duration_question).lower()
+
+    inflammation_question = servers.say(sender, "3 weeks")
+    assert "swelling" in texts(inflammation_question).lower()
+
+    result_replies = servers.say(sender, "no")
+    result = assessment(result_replies)
+    assert result is not None, result_replies
+    assert result["triage"] == "massage_ok"
+    assert result["culprits"][0]["muscle"] == "quadratus_lumborum"
+    assert result["pain_score"] == 5
+    assert result["duration"]["days"] == 21
+    assert "leaning_over" in result["activities"]
+    assert "low_back_one_side" in result["pain_locations"]
+    assert any("dishes" in reason for reason in result["culprits"][0]["reasons"])
+    assert "Quadratus lumborum" in texts(result_replies)
+    assert any(item["id"] == "find_therapist" for item in result["suggestions"])
+
+    faq = servers.say(sender, "how many sessions will i need?")
+    assert "four" in texts(faq).lower() or "4" in texts(faq)
+
+    summary = servers.say(sender, "can i see the summary again")
+    assert assessment(summary)["culprits"][0]["muscle"] == "quadratus_lumborum"
+
+
+def test_warning_sign_in_first_message_gives_emergency_advice_only(servers: Servers) -> None:
+    sender = new_sender()
+    replies = servers.say(sender, "my back is agony and since this morning i cant control my bladder")
+    result = assessment(replies)
+    assert result is not None and result["triage"] == "emergency"
+    assert result["culprits"] == [] and result["suggestions"] == []
+    assert "911" in texts(replies)
+    assert "quadratus" not in texts(replies).lower()
+
+
+def test_warning_sign_mid_assessment_stops_it(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hello")
+    servers.say(sender, "yes")
+    servers.say(sender, "no")
+    replies = servers.say(sender, "oh actually i've had a fever for a few days")
+    result = assessment(replies)
+    assert result is not None and result["triage"] == "urgent"
+    assert "fever" in result["red_flags"]
+    # The form is over: the next message is not taken as an answer to a question.
+    after = servers.say(sender, "ok thanks")
+    assert "welcome" in texts(after).lower()
+
+
+def test_denied_warning_signs_do_not_raise_an_alarm(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi")
+    servers.say(sender, "yes")
+    replies = servers.say(sender, "no fever, bladder and bowels are fine, no numbness down there")
+    assert assessment(replies) is None
+    assert "where" in texts(replies).lower()
+
+
+def test_forget_me_deletes_the_stored_conversation(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi my tailbone hurts")
+    servers.say(sender, "yes")
+    assert stored_events(servers, sender) > 0
+    replies = servers.say(sender, "please delete my conversation and everything i told you")
+    assert "deleted" in texts(replies).lower()
+    assert stored_events(servers, sender) == 0
+
+
+@pytest.mark.parametrize("message", ["", "🙂🙂🙂", "<script>alert(1)</script>", "x" * 5000,
+                                     "Hola, me duele la espalda", "asdfghjkl qwerty"])
+def test_odd_input_gets_a_reply(servers: Servers, message: str) -> None:
+    replies = servers.say(new_sender(), message)
+    assert texts(replies).strip(), f"no reply to {message[:30]!r}"
+
+
+def test_conversation_survives_a_server_restart(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi, the backs of my thighs are really tight when i sit at my desk")
+    servers.say(sender, "yes")
+    servers.say(sender, "none")
+    servers.stop(servers.rasa, signal.SIGKILL)
+    servers.start_rasa()
+    duration_question = servers.say(sender, "about 4/10")
+    assert "how long" in texts(duration_question).lower()
+    servers.say(sender, "a couple of months")
+    result = assessment(servers.say(sender, "no"))
+    assert result is not None
+    assert result["culprits"][0]["muscle"] == "hamstrings"
+    assert result["duration"]["category"] == "subacute"
+
+
+def test_no_message_text_in_logs(servers: Servers) -> None:
+    canary = "Zebulon Quistorp 07700 900123 zq@example.org numb wobbly toes"
+    servers.say(new_sender(), canary)
+    logs = servers.logs()
+    for part in canary.split():
+        if len(part) > 4:
+            assert part not in logs, f"{part!r} leaked into the logs"
