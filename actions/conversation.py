@@ -58,7 +58,7 @@ def canonical_values(values: Iterable[Any] | Any, entity: str, allow: Iterable[s
     """Keep only vocabulary values (plus the sentinels in ``allow``): slots are client-controlled input."""
     if values is None:
         return []
-    if isinstance(values, str):
+    if isinstance(values, str) or not isinstance(values, (list, tuple, set)):
         values = [values]
     valid = set(default_knowledge().values(entity)) | set(allow)
     kept: list[str] = []

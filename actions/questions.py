@@ -12,8 +12,8 @@ from rasa_sdk.types import DomainDict
 from bot.questions import ASSESSMENT_SLOTS, question, reply
 
 
-class AskQuestion(Action):
-    """Base for the form's questions; one subclass per slot is made below."""
+class AskQuestion:
+    """Asks one form question; mixed into one Action per slot below (so the base is never registered)."""
 
     slot = ""
 
@@ -28,7 +28,7 @@ class AskQuestion(Action):
 
 
 for _slot in ASSESSMENT_SLOTS:
-    globals()[f"Ask_{_slot}"] = type(f"Ask_{_slot}", (AskQuestion,), {"slot": _slot})
+    globals()[f"Ask_{_slot}"] = type(f"Ask_{_slot}", (AskQuestion, Action), {"slot": _slot})
 
 
 class ActionStartOver(Action):

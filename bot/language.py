@@ -28,13 +28,19 @@ ENTITY_TYPES = {"activity": "activity", "pain_location": "pain_location", "sympt
 OPTIONAL_WORDS = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "me", "of", "any"}
 CONTRACTED = {"can", "not", "will", "do"}
 NEGATION_CUES = {"no", "not", "never", "without", "none", "nor", "neither", "deny", "nothing", "zero"}
-UNCERTAINTY_AFTER_CUE = {"sure", "know", "certain", "idea", "remember"}
+# "not sure if", "no idea" are doubt, and "no control", "no feeling", "not able",
+# "no matter what" describe a loss: none of them deny the sign that follows.
+NOT_A_DENIAL_AFTER_CUE = {"sure", "know", "certain", "idea", "remember", "control", "feeling", "sensation",
+                          "strength", "power", "matter", "able", "longer", "grip", "way", "sense", "feel"}
 SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
 REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected"}
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
-REASSURANCE_FILLERS = {"be", "have", "and", "or", "both", "all", "seem", "feel", "totally", "completely",
-                       "perfectly", "work", "still", "pretty", "quite", "absolutely", "my", "the", "'s", "been"}
+REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "totally", "completely", "perfectly", "work",
+                       "still", "pretty", "quite", "absolutely", "'s", "been"}
+# "and"/"or" may only join the sign to another sign ("bladder and bowels are fine").
+CONJUNCTIONS = {"and", "or"}
+DETERMINERS = {"my", "the", "me", "your"}
 NEGATION_WINDOW = 6
 FUZZY_MIN_LENGTH = 5
 FUZZY_RATIO = 0.84
@@ -156,16 +162,23 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
         if word in SCOPE_BREAKS:
             break
         if word in NEGATION_CUES:
-            following = doc[i + 1].norm_.lower() if i + 1 < len(doc) else ""
-            if following not in UNCERTAINTY_AFTER_CUE:
+            following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
+            if not following & NOT_A_DENIAL_AFTER_CUE:
                 return True
     for i in range(span.end, min(len(doc), span.end + NEGATION_WINDOW)):
         word = doc[i].norm_.lower()
+        if i in covered:
+            continue
         if word in REASSURANCE_WORDS:
             return True
         if word == "not" and i + 1 < len(doc) and doc[i + 1].norm_.lower() in {"affect", "affected", "a", "an"}:
             return True
-        if word not in REASSURANCE_FILLERS and i not in covered:
+        if word in CONJUNCTIONS or word in DETERMINERS:
+            following = next((j for j in range(i + 1, len(doc)) if doc[j].norm_.lower() not in DETERMINERS), None)
+            if following is None or following not in covered:
+                break
+            continue
+        if word not in REASSURANCE_FILLERS:
             break
     return False
 

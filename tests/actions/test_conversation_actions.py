@@ -5,10 +5,11 @@ from pathlib import Path
 
 import pytest
 import yaml
-from rasa_sdk.executor import ActionExecutor
+from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 
 from actions.assessment_form import ActionFinishAssessment
 from actions.clinic import ActionContactClinic, ActionForgetMe, ActionHandleMisunderstanding, ActionShowSummary
+from actions.safety import ActionSafetyTriage
 from bot.questions import question
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
@@ -102,12 +103,8 @@ def test_summary_with_a_malformed_assessment_slot(dispatcher, h, value):
 def test_summary_repeats_the_finished_assessment(h):
     slots = {"consent": True, "pain_location": ["low_back_one_side"], "activities": ["leaning_over", "lifting"],
              "pain_score": "4", "pain_duration": "3 weeks", "inflammation": "no"}
-    finished = type(h.tracker)  # noqa: F841 (keeps the helper import obvious)
-    first = ActionFinishAssessment.__new__(ActionFinishAssessment)
-    from rasa_sdk.executor import CollectingDispatcher
-
     done = CollectingDispatcher()
-    events = first.run(done, h.tracker(slots, [h.user_event("3 weeks", channel="cmdline")]), {})
+    events = ActionFinishAssessment().run(done, h.tracker(slots, [h.user_event("3 weeks", channel="cmdline")]), {})
     assessment = h.slot_events(events)["assessment"]
     shown = CollectingDispatcher()
     ActionShowSummary().run(shown, h.tracker({"assessment": assessment}, [h.user_event("summary", channel="cmdline")]),
@@ -117,12 +114,11 @@ def test_summary_repeats_the_finished_assessment(h):
 
 
 def test_summary_of_an_emergency_shows_only_the_safety_advice(dispatcher, h):
-    from actions.safety import ActionSafetyTriage
-
     t = "i cant pee"
     event = h.user_event(t, intent="report_red_flag", channel="cmdline",
                          entities=[h.entity(t, "cant pee", "red_flag", "bladder_bowel")])
-    assessment = h.slot_events(ActionSafetyTriage().run(type(dispatcher)(), h.tracker({}, [event]), {}))["assessment"]
+    triaged = ActionSafetyTriage().run(CollectingDispatcher(), h.tracker({}, [event]), {})
+    assessment = h.slot_events(triaged)["assessment"]
     ActionShowSummary().run(dispatcher, h.tracker({"assessment": assessment}, [event]), {})
     [message] = h.texts(dispatcher)
     assert message.startswith("Get emergency help now")
@@ -151,6 +147,10 @@ def test_every_form_slot_has_an_ask_action(registry, dispatcher, h, slot):
 
 
 def test_start_over_restarts(registry, dispatcher, h):
-    events = registry["action_start_over"](dispatcher, h.tracker({}), {})
+    from actions.questions import ActionStartOver
+
+    name = ActionStartOver().name()
+    assert name in DOMAIN["actions"]
+    events = registry[name](dispatcher, h.tracker({}), {})
     assert [e["event"] for e in events] == ["restart"]
     assert "start fresh" in h.all_text(dispatcher)

@@ -163,8 +163,6 @@ def test_non_list_slot_values_are_handled(h):
     assert data.duration is None
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError,
-                   reason="canonical_values() accepts 'Iterable | Any' but iterates a scalar: TypeError on 42")
 @pytest.mark.parametrize("value", [42, True, 3.5])
 def test_scalar_slot_value_is_ignored_not_a_crash(h, value):
     data = assessment_input(h.tracker({"red_flags": value, "activities": value}))
