@@ -8,20 +8,27 @@ negated decides the intent.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
 from bot.duration import parse_duration
 from bot.knowledge import default_knowledge
-from bot.language import VocabularyMatcher
+from bot.language import Mention, VocabularyMatcher
 from bot.pain import find_scale_mentions, parse_pain_score
 
 RED_FLAG_INTENT = "report_red_flag"
+# Messages that are not about the pain ("gotta run, bye"): only warning signs are looked for.
+SMALL_TALK_INTENTS = ("goodbye", "thank", "bot_challenge", "out_of_scope", "request_human", "request_summary",
+                      "restart", "forget_me", "faq", "affirm")
 CLEAR_INTENT = "deny"
 NEGATED = "negated"
 VOCABULARY_TYPES = ("activity", "pain_location", "symptom", "red_flag")
 
 Entity = dict[str, Any]
+TIME_WORDS = re.compile(r"\b(since|ago|ages|forever|while|day|days|week|weeks|month|months|year|years|yesterday|"
+                        r"today|morning|night|christmas|easter|birthday|holiday|summer|winter|spring|autumn|fall)\b",
+                        re.IGNORECASE)
 
 
 def _entity(kind: str, value: str, start: int, end: int, extractor: str, negated: bool = False) -> Entity:
@@ -36,44 +43,70 @@ def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
     return any(start < other_end and other_start < end for other_start, other_end in taken)
 
 
-def _resolve_one(text: str, found: Entity, matcher: VocabularyMatcher, extractor: str) -> Entity | None:
+# Spans of these types are nouns and adjectives; a statistical span that runs past
+# the vocabulary term ("spasms in the", "burning in my groin") is cut back to it.
+TRIMMED_TYPES = ("symptom",)
+
+
+def _from_mention(mention: Mention, extractor: str) -> Entity:
+    return _entity(mention.entity, mention.value, mention.start, mention.end, extractor, mention.negated)
+
+
+def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: VocabularyMatcher,
+                  extractor: str) -> list[Entity]:
+    """One statistical span → zero or more canonical entities."""
     kind, start, end = found.get("entity"), found.get("start"), found.get("end")
-    if start is None or end is None:
-        return None
+    if not isinstance(start, int) or not isinstance(end, int):
+        return []
     span = text[start:end]
     if kind in VOCABULARY_TYPES:
+        inner = [m for m in mentions if start <= m.start and m.end <= end]
+        if any(m.entity != kind for m in inner) or (kind in TRIMMED_TYPES and inner):
+            return [_from_mention(m, extractor) for m in inner]
         value = found.get("value")
         if value not in default_knowledge().values(kind):
-            value = matcher.resolve(kind, span)
+            value = next((m.value for m in inner if m.entity == kind), None) or matcher.resolve(kind, span)
         if value is None:
-            return None
-        return _entity(kind, value, start, end, extractor, matcher.negated(text, start, end))
+            return []
+        return [_entity(kind, value, start, end, extractor, matcher.negated(text, start, end))]
     if kind == "pain_score":
         score = parse_pain_score(span).score
-        return None if score is None else _entity(kind, str(score), start, end, extractor)
+        return [] if score is None else [_entity(kind, str(score), start, end, extractor)]
     if kind == "duration":
-        return None if parse_duration(span).days is None else _entity(kind, span, start, end, extractor)
-    return dict(found)
+        # Kept when it sounds like time even if no number of days can be read ("since I
+        # had my son", "for ages"): the engine then says "unknown", but the mention is real.
+        if parse_duration(span).days is None and not TIME_WORDS.search(span):
+            return []
+        return [_entity(kind, span, start, end, extractor)]
+    return [dict(found)]
 
 
-def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher, extractor: str) -> list[Entity]:
-    """Canonical, de-duplicated entities: the extractor's spans first, then the vocabulary's."""
+def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher, extractor: str,
+                     intent: str | None = None) -> list[Entity]:
+    """Canonical, de-duplicated entities: the extractor's spans first, then the vocabulary's.
+
+    In small talk only warning signs are added from the vocabulary, so "gotta run"
+    in a goodbye does not become an activity, while "bye, I can't feel my legs" still counts.
+    """
+    mentions = matcher.find(text)
+    if intent in SMALL_TALK_INTENTS:
+        mentions = [m for m in mentions if m.entity == "red_flag"]
     resolved: list[Entity] = []
     for item in found:
-        entity = _resolve_one(text, item, matcher, extractor)
-        if entity is not None and not any(
-                (e["entity"], e["value"], e["start"]) == (entity["entity"], entity["value"], entity["start"])
-                for e in resolved):
-            resolved.append(entity)
+        for entity in _resolve_span(text, item, mentions, matcher, extractor):
+            if not _overlaps(entity["start"], entity["end"], [(e["start"], e["end"]) for e in resolved]):
+                resolved.append(entity)
+    for mention in mentions:
+        overlapping = [e for e in resolved if _overlaps(mention.start, mention.end, [(e["start"], e["end"])])]
+        # A vocabulary phrase that wholly contains the statistical spans it overlaps is the better reading:
+        # "can't feel the toilet paper" over "can't feel".
+        if all(mention.start <= e["start"] and e["end"] <= mention.end for e in overlapping):
+            resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
     taken = [(e["start"], e["end"]) for e in resolved]
-    for mention in matcher.find(text):
-        if not _overlaps(mention.start, mention.end, taken):
-            resolved.append(_entity(mention.entity, mention.value, mention.start, mention.end, extractor,
-                                    mention.negated))
-            taken.append((mention.start, mention.end))
     if not any(e["entity"] == "pain_score" for e in resolved):
         for start, end, score in find_scale_mentions(text):
-            resolved.append(_entity("pain_score", str(score), start, end, extractor))
+            if not _overlaps(start, end, taken):
+                resolved.append(_entity("pain_score", str(score), start, end, extractor))
     return resolved
 
 

@@ -27,6 +27,9 @@ ENTITY_TYPES = {"activity": "activity", "pain_location": "pain_location", "sympt
                 "red_flag": "red_flag"}
 OPTIONAL_WORDS = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "me", "of", "any"}
 CONTRACTED = {"can", "not", "will", "do"}
+# The lookup table's lemma would turn these into other words ("number" → "numb").
+KEEP_AS_WRITTEN = {"number", "numbers", "watching", "pulls", "pull"}
+WILDCARD = "*"  # in a phrase: any one word, or none ("lost * pound" → "lost 10 pounds")
 NEGATION_CUES = {"no", "not", "never", "without", "none", "nor", "neither", "deny", "nothing", "zero"}
 # "not sure if", "no idea" are doubt, and "no control", "no feeling", "not able",
 # "no matter what" describe a loss: none of them deny the sign that follows.
@@ -69,6 +72,8 @@ def _key(token: spacy.tokens.Token) -> str:
     """Lemma, except where spaCy splits a contraction ("ca" + "n't" → "can", "not")."""
     if token.norm_ in CONTRACTED and token.lemma_.lower() != token.norm_:
         return token.norm_
+    if token.lower_ in KEEP_AS_WRITTEN:
+        return token.lower_
     return token.lemma_.lower()
 
 
@@ -92,10 +97,13 @@ class VocabularyMatcher:
         patterns = []
         for doc in self.nlp.pipe(phrases):
             keys = [_key(token) for token in doc if not token.is_space]
-            pattern = [{"NORM": {"IN": sorted(OPTIONAL_WORDS)}, "OP": "?"} if key in OPTIONAL_WORDS
+            pattern = [{"OP": "?"} if key == WILDCARD
+                       else {"NORM": {"IN": sorted(OPTIONAL_WORDS)}, "OP": "?"} if key in OPTIONAL_WORDS
                        else {"NORM": key} for key in keys]
             while pattern and pattern[0].get("OP") == "?":
                 pattern.pop(0)
+            while pattern and pattern[-1].get("OP") == "?":
+                pattern.pop()
             if pattern:
                 patterns.append(pattern)
             if len(keys) == 1:
@@ -131,7 +139,10 @@ class VocabularyMatcher:
         for token in doc:
             if token.i in taken or not token.is_alpha or len(token.text) < FUZZY_MIN_LENGTH:
                 continue
-            close = difflib.get_close_matches(token.text.lower(), self.single_words, n=1, cutoff=FUZZY_RATIO)
+            word = token.text.lower()
+            # Typos rarely change the first letter; requiring it keeps "logging" from becoming "jogging".
+            candidates = [known for known in self.single_words if known[0] == word[0]]
+            close = difflib.get_close_matches(word, candidates, n=1, cutoff=FUZZY_RATIO)
             if close:
                 entity, value = self.single_words[close[0]]
                 spans.append(Span(doc, token.i, token.i + 1, label=f"{entity}|{value}"))

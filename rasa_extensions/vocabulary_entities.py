@@ -45,7 +45,8 @@ class VocabularyEntityResolver(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if not text or text.startswith("/"):
                 continue
-            entities = resolve_entities(text, message.get(ENTITIES, []), self._matcher, self.name)
+            intent_name = (message.get(INTENT) or {}).get("name")
+            entities = resolve_entities(text, message.get(ENTITIES, []), self._matcher, self.name, intent_name)
             message.set(ENTITIES, sorted(entities, key=lambda e: (e[ENTITY_ATTRIBUTE_START],
                                                                      e[ENTITY_ATTRIBUTE_END])), add_to_output=True)
             self._override_intent(message, entities)

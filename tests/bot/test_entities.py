@@ -118,9 +118,15 @@ def test_readable_duration_is_kept_as_its_text(matcher, text, phrase):
     assert entity["value"] == phrase
 
 
-@pytest.mark.parametrize("text,phrase", [("for ages now", "ages"), ("hurts a lot", "a lot")])
-def test_unreadable_duration_is_dropped(matcher, text, phrase):
+@pytest.mark.parametrize("text,phrase", [("hurts a lot", "a lot"), ("it is what it is", "what it is")])
+def test_span_that_does_not_sound_like_time_is_dropped(matcher, text, phrase):
     assert of(resolve(matcher, text, [diet(text, phrase, "duration")]), "duration") == []
+
+
+@pytest.mark.parametrize("text,phrase", [("for ages now", "ages"), ("ever since i had my son", "since i had my son")])
+def test_vague_duration_is_kept_for_the_engine_to_call_unknown(matcher, text, phrase):
+    [entity] = of(resolve(matcher, text, [diet(text, phrase, "duration")]), "duration")
+    assert entity["value"] == phrase
 
 
 def test_entity_without_offsets_is_dropped(matcher):

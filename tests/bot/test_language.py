@@ -81,8 +81,14 @@ def test_longest_match_wins_pins_and_needles_is_a_symptom(matcher):
     assert all(m.entity != "red_flag" for m in mentions)
 
 
-def test_needle_alone_is_still_a_red_flag(matcher):
-    assert found(matcher, "i share a needle sometimes") == [("red_flag", "immunosuppression")]
+@pytest.mark.parametrize("text", ["pins n needles in my foot", "pins & needles in my foot"])
+def test_pins_and_needles_spelt_loosely_is_tingling_not_drug_use(matcher, text):
+    assert ("symptom", "tingling") in found(matcher, text)
+    assert ("red_flag", "immunosuppression") not in found(matcher, text)
+
+
+def test_injecting_drugs_is_a_red_flag(matcher):
+    assert ("red_flag", "immunosuppression") in found(matcher, "i used to inject drugs")
 
 
 def test_longest_match_wins_for_locations(matcher):
