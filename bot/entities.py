@@ -98,9 +98,12 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
                 resolved.append(entity)
     for mention in mentions:
         overlapping = [e for e in resolved if _overlaps(mention.start, mention.end, [(e["start"], e["end"])])]
-        # A vocabulary phrase that wholly contains the statistical spans it overlaps is the better reading:
-        # "can't feel the toilet paper" over "can't feel".
-        if all(mention.start <= e["start"] and e["end"] <= mention.end for e in overlapping):
+        # A vocabulary phrase that wholly contains the statistical spans it overlaps is the better reading
+        # ("can't feel the toilet paper" over "can't feel"), and a warning sign the vocabulary reads as
+        # reported always wins over a reading that would hide it.
+        contains = all(mention.start <= e["start"] and e["end"] <= mention.end for e in overlapping)
+        live_warning = mention.entity == "red_flag" and not mention.negated
+        if contains or live_warning:
             resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
     taken = [(e["start"], e["end"]) for e in resolved]
     if not any(e["entity"] == "pain_score" for e in resolved):
@@ -121,11 +124,19 @@ def safety_intent(intent: str | None, entities: list[Entity]) -> str | None:
 
     A live warning sign always means ``report_red_flag``. A message the classifier
     took for a warning sign, whose every warning sign is denied ("no fever, no
-    numbness"), is an all-clear.
+    numbness"), is an all-clear. One it took for a warning sign without naming any,
+    but that describes the pain ("my lower back kills me"), is a description: the
+    assessment asks about every warning sign explicitly before any result anyway.
     """
     if live_red_flags(entities):
         return RED_FLAG_INTENT
-    red_flags = [e for e in entities if e.get("entity") == "red_flag"]
-    if intent == RED_FLAG_INTENT and red_flags:
+    if intent != RED_FLAG_INTENT:
+        return None
+    kinds = {e.get("entity") for e in entities}
+    if "red_flag" in kinds:
         return CLEAR_INTENT
+    if kinds & {"pain_location", "symptom"}:
+        return "describe_pain"
+    if "activity" in kinds:
+        return "describe_activity"
     return None

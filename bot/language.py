@@ -37,6 +37,7 @@ NOT_A_DENIAL_AFTER_CUE = {"sure", "know", "certain", "idea", "remember", "contro
                           "strength", "power", "matter", "able", "longer", "grip", "way", "sense", "feel"}
 SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
+INABILITY_BEFORE_NOT = {"can", "could", "ca"}
 REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected"}
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
 REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "totally", "completely", "perfectly", "work",
@@ -174,7 +175,9 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
             break
         if word in NEGATION_CUES:
             following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
-            if not following & NOT_A_DENIAL_AFTER_CUE:
+            # "can't seem to pee", "couldn't feel": not being able to is the symptom, not a denial.
+            inability = word == "not" and i > 0 and doc[i - 1].norm_.lower() in INABILITY_BEFORE_NOT
+            if not following & NOT_A_DENIAL_AFTER_CUE and not inability:
                 return True
     for i in range(span.end, min(len(doc), span.end + NEGATION_WINDOW)):
         word = doc[i].norm_.lower()

@@ -200,9 +200,18 @@ def test_red_flag_intent_with_every_flag_denied_is_an_all_clear():
     assert safety_intent(RED_FLAG_INTENT, [flag("fever", True), flag("weight_loss", True)]) == "deny"
 
 
-def test_red_flag_intent_without_red_flag_entity_is_kept():
+def test_red_flag_intent_naming_nothing_at_all_is_kept():
+    # An unknown wording of a warning sign: the cautious reply is better than guessing.
     assert safety_intent(RED_FLAG_INTENT, []) is None
-    assert safety_intent(RED_FLAG_INTENT, [{"entity": "symptom", "value": "numbness", "start": 0, "end": 4}]) is None
+    assert safety_intent(RED_FLAG_INTENT, [{"entity": "duration", "value": "2 days", "start": 0, "end": 6}]) is None
+
+
+@pytest.mark.parametrize("kind,expected", [("symptom", "describe_pain"), ("pain_location", "describe_pain"),
+                                           ("activity", "describe_activity")])
+def test_red_flag_intent_that_only_describes_the_pain_becomes_a_description(kind, expected):
+    # "my lower back kills me": the assessment still screens every warning sign explicitly.
+    entity = {"entity": kind, "value": "x", "start": 0, "end": 4}
+    assert safety_intent(RED_FLAG_INTENT, [entity]) == expected
 
 
 @pytest.mark.parametrize("intent", ["describe_pain", "deny", None])

@@ -233,3 +233,11 @@ def test_reported_warning_sign_is_not_hidden_by_a_nearby_no(matcher, text, flag)
     flags = red_flags(matcher, text)
     assert flag in flags
     assert flags[flag] is False
+
+
+@pytest.mark.parametrize("text,value", [
+    ("since this morning i can't seem to pee properly", "bladder_bowel"),
+    ("i couldn't feel the toilet paper when i wiped", "saddle_numbness"),
+])
+def test_not_being_able_to_is_a_symptom_not_a_denial(matcher, text, value):
+    assert ("red_flag", value, False) in [(m.entity, m.value, m.negated) for m in matcher.find(text)]
