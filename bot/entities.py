@@ -61,11 +61,14 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
     span = text[start:end]
     if kind in VOCABULARY_TYPES:
         inner = [m for m in mentions if start <= m.start and m.end <= end]
+        if kind == "activity":
+            # "carrying my toddler on one hip": the hip is where the child sits, not where it hurts.
+            inner = [m for m in inner if m.entity != "pain_location"]
         if any(m.entity != kind for m in inner) or (kind in TRIMMED_TYPES and inner):
             return [_from_mention(m, extractor) for m in inner]
         value = found.get("value")
         if value not in default_knowledge().values(kind):
-            value = next((m.value for m in inner if m.entity == kind), None) or matcher.resolve(kind, span)
+            value = next((m.value for m in inner if m.entity == kind), None) or matcher.resolve(kind, span, loose=True)
         if value is None:
             return []
         return [_entity(kind, value, start, end, extractor, matcher.negated(text, start, end))]
@@ -102,8 +105,10 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
         # ("can't feel the toilet paper" over "can't feel"), and a warning sign the vocabulary reads as
         # reported always wins over a reading that would hide it.
         contains = all(mention.start <= e["start"] and e["end"] <= mention.end for e in overlapping)
-        live_warning = mention.entity == "red_flag" and not mention.negated
-        if contains or live_warning:
+        hides_warning = mention.entity == "red_flag" and not mention.negated and not any(
+            e["entity"] == "red_flag" and e["value"] == mention.value and e.get("role") != NEGATED
+            for e in overlapping)
+        if contains or hides_warning:
             resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
     taken = [(e["start"], e["end"]) for e in resolved]
     if not any(e["entity"] == "pain_score" for e in resolved):

@@ -48,6 +48,8 @@ DETERMINERS = {"my", "the", "me", "your"}
 NEGATION_WINDOW = 6
 FUZZY_MIN_LENGTH = 5
 FUZZY_RATIO = 0.84
+LOOSE_MIN_LENGTH = 4
+LOOSE_RATIO = 0.75
 
 
 @dataclass(frozen=True)
@@ -149,10 +151,23 @@ class VocabularyMatcher:
                 spans.append(Span(doc, token.i, token.i + 1, label=f"{entity}|{value}"))
         return spans
 
-    def resolve(self, entity: str, text: str) -> str | None:
-        """The canonical value of a span another extractor found, or None if it names nothing we know."""
+    def resolve(self, entity: str, text: str, loose: bool = False) -> str | None:
+        """The canonical value of a span another extractor found, or None if it names nothing we know.
+
+        ``loose``: the other extractor already says what kind of thing the span is, so a
+        clumsier typo ("lifit the basket") may still be read, against that kind's words only.
+        """
         values = [m.value for m in self.find(text) if m.entity == entity]
-        return values[0] if values else None
+        if values or not loose:
+            return values[0] if values else None
+        words = {word: value for word, (kind, value) in self.single_words.items() if kind == entity}
+        for token in self._doc(text):
+            if token.is_alpha and len(token.text) >= LOOSE_MIN_LENGTH:
+                close = difflib.get_close_matches(token.lower_, [w for w in words if w[0] == token.lower_[0]],
+                                                  n=1, cutoff=LOOSE_RATIO)
+                if close:
+                    return words[close[0]]
+        return None
 
     def negated(self, text: str, start: int, end: int) -> bool:
         """Whether the characters ``start:end`` of ``text`` are negated in context."""
