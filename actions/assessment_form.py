@@ -27,6 +27,10 @@ class ValidateAssessmentForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]
+        if canonical_values(tracker.get_slot("red_flags"), "red_flag"):
+            # A warning sign ends the questions at once (red_flags is filled, so nothing is
+            # missing); the result is the triage advice alone.
+            return ["red_flags"]
         return domain_slots
 
     def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,

@@ -58,7 +58,10 @@ class VocabularyEntityResolver(GraphComponent, EntityExtractorMixin):
         new_name: str | None = safety_intent(intent.get("name"), entities)
         if not new_name or new_name == intent.get("name"):
             return
-        ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") != new_name]
+        # The overruled intent leaves the ranking too, or the fallback classifier would see two
+        # near-certain intents and call the message ambiguous.
+        overruled = {new_name, intent.get("name")}
+        ranking = [item for item in message.get(INTENT_RANKING_KEY) or [] if item.get("name") not in overruled]
         confidence = 1.0 if new_name == RED_FLAG_INTENT else max(intent.get("confidence", 0.0), 0.9)
         message.set(INTENT, {"name": new_name, "confidence": confidence}, add_to_output=True)
         message.set(INTENT_RANKING_KEY, [{"name": new_name, "confidence": confidence}] + ranking,

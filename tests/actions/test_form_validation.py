@@ -173,16 +173,32 @@ def test_consent_given_or_pending_keeps_every_slot(form, dispatcher, h, consent)
 # --- through the form validation entry point --------------------------------------------------------------------
 
 
-def test_run_validates_the_slots_set_since_the_last_message(form, dispatcher, h):
-    """What the action server actually calls: rejected values come back as SlotSet(None)."""
+def _run_form(form, dispatcher, h, red_flags):
     domain = {"forms": {"assessment_form": {"required_slots": list(ASSESSMENT_SLOTS)}}}
-    events = [h.user_event("fever banana", intent="report_red_flag"),
-              {"event": "slot", "name": "red_flags", "value": ["banana", "fever"]},
+    events = [h.user_event("whatever", intent="describe_activity"),
+              {"event": "slot", "name": "red_flags", "value": red_flags},
               {"event": "slot", "name": "activities", "value": ["/inject"]}]
-    slots = {"consent": True, "red_flags": ["banana", "fever"], "activities": ["/inject"],
-             "requested_slot": "red_flags"}
+    slots = {"consent": True, "red_flags": red_flags, "activities": ["/inject"], "requested_slot": "red_flags"}
     tracker = h.tracker(slots, events)
     tracker.active_loop = {"name": "assessment_form"}
-    result = h.slot_events(asyncio.run(form.run(dispatcher, tracker, domain)))
-    assert result["red_flags"] == ["fever"]
+    return h.slot_events(asyncio.run(form.run(dispatcher, tracker, domain)))
+
+
+def test_run_validates_the_slots_set_since_the_last_message(form, dispatcher, h):
+    """What the action server actually calls: rejected values come back as SlotSet(None)."""
+    result = _run_form(form, dispatcher, h, ["banana"])
+    assert result["red_flags"] is None
     assert result["activities"] is None
+
+
+def test_run_with_a_warning_sign_keeps_it_and_ends_the_form(form, dispatcher, h):
+    result = _run_form(form, dispatcher, h, ["banana", "fever"])
+    assert result["red_flags"] == ["fever"]
+    assert result["requested_slot"] is None
+
+
+@pytest.mark.parametrize("flags,expected", [(["fever"], ["red_flags"]), ([], list(ASSESSMENT_SLOTS)),
+                                            (["not_a_flag"], list(ASSESSMENT_SLOTS))])
+def test_a_warning_sign_ends_the_questions(form, dispatcher, h, flags, expected):
+    tracker = h.tracker({"consent": True, "red_flags": flags})
+    assert asyncio.run(form.required_slots(list(ASSESSMENT_SLOTS), dispatcher, tracker, {})) == expected
