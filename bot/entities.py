@@ -46,6 +46,8 @@ def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
 # Spans of these types are nouns and adjectives; a statistical span that runs past
 # the vocabulary term ("spasms in the", "burning in my groin") is cut back to it.
 TRIMMED_TYPES = ("symptom",)
+VOCABULARY_FIRST = ("symptom", "pain_location")
+IGNORED_INSIDE = {"activity": "pain_location", "pain_location": "activity"}
 
 
 def _from_mention(mention: Mention, extractor: str) -> Entity:
@@ -61,9 +63,9 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
     span = text[start:end]
     if kind in VOCABULARY_TYPES:
         inner = [m for m in mentions if start <= m.start and m.end <= end]
-        if kind == "activity":
-            # "carrying my toddler on one hip": the hip is where the child sits, not where it hurts.
-            inner = [m for m in inner if m.entity != "pain_location"]
+        if kind in IGNORED_INSIDE:
+            # "carrying my toddler on one hip" is not a hip pain; "my sit bones" is not sitting.
+            inner = [m for m in inner if m.entity != IGNORED_INSIDE[kind]]
         if any(m.entity != kind for m in inner) or (kind in TRIMMED_TYPES and inner):
             return [_from_mention(m, extractor) for m in inner]
         value = found.get("value")
@@ -94,7 +96,9 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
     mentions = matcher.find(text)
     if intent in SMALL_TALK_INTENTS:
         mentions = [m for m in mentions if m.entity == "red_flag"]
-    resolved: list[Entity] = []
+    # Where the curated vocabulary names a place or a symptom, it is the authority; the
+    # statistical spans fill in the wordings the vocabulary does not know.
+    resolved: list[Entity] = [_from_mention(m, extractor) for m in mentions if m.entity in VOCABULARY_FIRST]
     for item in found:
         for entity in _resolve_span(text, item, mentions, matcher, extractor):
             if not _overlaps(entity["start"], entity["end"], [(e["start"], e["end"]) for e in resolved]):

@@ -146,11 +146,17 @@ def test_vocabulary_adds_mentions_diet_missed(matcher):
     assert added["extractor"] == EXTRACTOR
 
 
-def test_vocabulary_mentions_do_not_overlap_diet_spans(matcher):
-    # DIET's wider span covers "lower back": no second pain_location for the same words.
+def test_vocabulary_names_the_place_and_the_wider_statistical_span_is_not_added_twice(matcher):
+    # For places and symptoms the curated vocabulary is the authority: one entity, the vocabulary's span.
     text = "my lower back hurts"
     resolved = resolve(matcher, text, [diet(text, "lower back hurts", "pain_location")])
-    assert [(e["value"], e["start"], e["end"]) for e in resolved] == [("low_back_both_sides", 3, 19)]
+    assert [(e["value"], e["start"], e["end"]) for e in resolved] == [("low_back_both_sides", 3, 13)]
+
+
+def test_statistical_span_fills_in_a_place_the_vocabulary_does_not_know(matcher):
+    text = "it's my sit bones"
+    resolved = resolve(matcher, text, [diet(text, "sit bones", "pain_location", "buttock")])
+    assert [(e["value"], text[e["start"]:e["end"]]) for e in of(resolved, "pain_location")] == [("buttock", "sit bones")]
 
 
 def test_vocabulary_adds_missed_negated_red_flag(matcher):
