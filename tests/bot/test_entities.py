@@ -156,7 +156,8 @@ def test_vocabulary_names_the_place_and_the_wider_statistical_span_is_not_added_
 def test_statistical_span_fills_in_a_place_the_vocabulary_does_not_know(matcher):
     text = "it's my sit bones"
     resolved = resolve(matcher, text, [diet(text, "sit bones", "pain_location", "buttock")])
-    assert [(e["value"], text[e["start"]:e["end"]]) for e in of(resolved, "pain_location")] == [("buttock", "sit bones")]
+    places = [(e["value"], text[e["start"]:e["end"]]) for e in of(resolved, "pain_location")]
+    assert places == [("buttock", "sit bones")]
 
 
 def test_vocabulary_adds_missed_negated_red_flag(matcher):
