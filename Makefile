@@ -8,7 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train run shell test unit lint validate evaluate clean
+.PHONY: install train run shell test unit lint validate evaluate clean bench
 
 $(STAMP): requirements.txt constraints.txt
 	scripts/bootstrap.sh
@@ -43,6 +43,11 @@ test: install
 evaluate: install
 	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cross-validation
 	$(BIN)/python scripts/nlu_scores.py results/cross-validation
+
+# Latency, throughput, memory, start-up and training time against Rasa's starter bot:
+# a benchmark (about half an hour), not part of `make test`.
+bench: install
+	$(BIN)/python bench/run.py
 
 clean:
 	rm -rf models results build logs .pytest_cache

@@ -2,8 +2,9 @@
 
 Plain Python so the rules are unit-tested without Rasa: every entity that
 leaves here carries a canonical value from ``bot/knowledge`` (or is dropped),
-negation is decided by one deterministic rule, and a warning sign that is not
-negated decides the intent.
+negation is decided by deterministic rules (a statistical "denied" counts only
+when a negation cue confirms it), and a warning sign that is not negated
+decides the intent.
 """
 
 from __future__ import annotations
@@ -50,6 +51,29 @@ VOCABULARY_FIRST = ("symptom", "pain_location")
 IGNORED_INSIDE = {"activity": "pain_location", "pain_location": "activity"}
 
 
+# Statistical spans often run a word too far ("lifting boxes at the", "since this morning i",
+# "getting weaker and it's"); the words at their edges that never end or start a mention are cut.
+LEADING_EDGE = {"s", "t", "'s", "and", "but", "so", "or", "i"}
+TRAILING_EDGE = {"at", "on", "to", "for", "in", "into", "the", "a", "an", "is", "are", "was", "gets", "get",
+                 "round", "with", "of", "i", "and", "but", "or", "it", "it's", "s", "t", "'s", "my", "from", "when",
+                 "while", "so", "that", "which", "like", "as", "by"}
+# A duration needs more than a preposition ("since the" → "since" is not a time).
+NOT_A_DURATION_ALONE = {"since", "for", "ago", "about", "around", "over", "nearly", "almost"}
+WORD = re.compile(r"[\w']+")
+
+
+def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The span without edge words, or None when nothing is left."""
+    words = list(WORD.finditer(text, start, end))
+    while words and words[0].group().lower() in LEADING_EDGE:
+        words.pop(0)
+    while words and words[-1].group().lower() in TRAILING_EDGE:
+        words.pop()
+    if not words:
+        return None
+    return words[0].start(), words[-1].end()
+
+
 def _from_mention(mention: Mention, extractor: str) -> Entity:
     return _entity(mention.entity, mention.value, mention.start, mention.end, extractor, mention.negated)
 
@@ -60,20 +84,28 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
     kind, start, end = found.get("entity"), found.get("start"), found.get("end")
     if not isinstance(start, int) or not isinstance(end, int):
         return []
+    edges = _trimmed(text, start, end)
+    if edges is None:
+        return []
+    start, end = edges
     span = text[start:end]
     if kind in VOCABULARY_TYPES:
         inner = [m for m in mentions if start <= m.start and m.end <= end]
         if kind in IGNORED_INSIDE:
             # "carrying my toddler on one hip" is not a hip pain; "my sit bones" is not sitting.
             inner = [m for m in inner if m.entity != IGNORED_INSIDE[kind]]
-        if any(m.entity != kind for m in inner) or (kind in TRIMMED_TYPES and inner):
+        # A span that runs over several warning signs ("numb around my privates and both legs
+        # are tingly") is the signs themselves, each with its own value and negation.
+        several_signs = kind == "red_flag" and len({m.value for m in inner}) > 1
+        if any(m.entity != kind for m in inner) or (kind in TRIMMED_TYPES and inner) or several_signs:
             return [_from_mention(m, extractor) for m in inner]
         value = found.get("value")
         if value not in default_knowledge().values(kind):
             value = next((m.value for m in inner if m.entity == kind), None) or matcher.resolve(kind, span, loose=True)
         if value is None:
             return []
-        return [_entity(kind, value, start, end, extractor, matcher.negated(text, start, end))]
+        negated = matcher.negated(text, start, end, suggested=found.get("role") == NEGATED)
+        return [_entity(kind, value, start, end, extractor, negated)]
     if kind == "pain_score":
         score = parse_pain_score(span).score
         return [] if score is None else [_entity(kind, str(score), start, end, extractor)]
@@ -81,6 +113,8 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
         # Kept when it sounds like time even if no number of days can be read ("since I
         # had my son", "for ages"): the engine then says "unknown", but the mention is real.
         if parse_duration(span).days is None and not TIME_WORDS.search(span):
+            return []
+        if {word.lower() for word in WORD.findall(span)} <= NOT_A_DURATION_ALONE:
             return []
         return [_entity(kind, span, start, end, extractor)]
     return [dict(found)]

@@ -35,6 +35,12 @@ NEGATION_CUES = {"no", "not", "never", "without", "none", "nor", "neither", "den
 # "no matter what" describe a loss: none of them deny the sign that follows.
 NOT_A_DENIAL_AFTER_CUE = {"sure", "know", "certain", "idea", "remember", "control", "feeling", "sensation",
                           "strength", "power", "matter", "able", "longer", "grip", "way", "sense", "feel"}
+# "nothing helps at night", "won't go away", "isn't eased by rest", "legs aren't working":
+# the cue is part of the warning sign itself.
+STILL_A_SIGN_AFTER_CUE = {"help", "helps", "ease", "eased", "easing", "eases", "go", "stop", "stops", "settle",
+                          "let", "shift", "budge", "improve", "better", "position", "comfortable",
+                          "work", "working", "right", "normal", "relieve", "relieved", "touch"}
+DENIAL_AFTER_WINDOW = 3
 SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
@@ -169,11 +175,18 @@ class VocabularyMatcher:
                     return words[close[0]]
         return None
 
-    def negated(self, text: str, start: int, end: int) -> bool:
-        """Whether the characters ``start:end`` of ``text`` are negated in context."""
+    def negated(self, text: str, start: int, end: int, suggested: bool = False) -> bool:
+        """Whether the characters ``start:end`` of ``text`` are negated in context.
+
+        ``suggested``: the statistical extractor already read the span as denied; then a
+        negation cue inside the span or just after it confirms the denial ("I haven't lost
+        any weight", "my legs aren't getting weaker"), which the rule alone would miss.
+        """
         doc = self._doc(text)
         span = doc.char_span(start, end, alignment_mode="expand")
-        return bool(span is not None and is_negated(doc, span))
+        if span is None:
+            return False
+        return is_negated(doc, span) or (suggested and denial_cue_nearby(doc, span))
 
 
 def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
@@ -188,12 +201,8 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
         word = token.norm_.lower()
         if word in SCOPE_BREAKS:
             break
-        if word in NEGATION_CUES:
-            following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
-            # "can't seem to pee", "couldn't feel": not being able to is the symptom, not a denial.
-            inability = word == "not" and i > 0 and doc[i - 1].norm_.lower() in INABILITY_BEFORE_NOT
-            if not following & NOT_A_DENIAL_AFTER_CUE and not inability:
-                return True
+        if _denies(doc, i):
+            return True
     for i in range(span.end, min(len(doc), span.end + NEGATION_WINDOW)):
         word = doc[i].norm_.lower()
         if i in covered:
@@ -210,6 +219,42 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
         if word not in REASSURANCE_FILLERS:
             break
     return False
+
+
+def _denies(doc: Doc, i: int) -> bool:
+    """Whether the cue at ``i`` denies what follows rather than describing a loss or a failure.
+
+    "can't seem to pee", "couldn't feel": not being able to is the symptom, not a denial.
+    """
+    word = doc[i].norm_.lower()
+    if word not in NEGATION_CUES:
+        return False
+    following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
+    inability = word == "not" and i > 0 and doc[i - 1].norm_.lower() in INABILITY_BEFORE_NOT
+    # "doesn't get better with rest" is a sign; "aren't getting weaker" denies one.
+    no_relief = i + 2 < len(doc) and doc[i + 1].norm_.lower() == "get" and doc[i + 2].lower_ in {
+        "better", "easier", "any"}
+    return not following & (NOT_A_DENIAL_AFTER_CUE | STILL_A_SIGN_AFTER_CUE) and not inability and not no_relief
+
+
+def denial_cue_nearby(doc: Doc, span: Span) -> bool:
+    """A denying cue inside the span, shortly before it or right after it, in the same clause.
+
+    Too loose on its own ("legs aren't working" is a warning sign): only used to confirm
+    a statistical reading of the span as denied.
+    """
+    inside = range(span.start, span.end)
+    before = []
+    for i in range(span.start - 1, max(-1, span.start - 1 - NEGATION_WINDOW), -1):
+        if doc[i].norm_.lower() in SCOPE_BREAKS:
+            break
+        before.append(i)
+    after = []
+    for i in range(span.end, min(len(doc), span.end + DENIAL_AFTER_WINDOW)):
+        if doc[i].norm_.lower() in SCOPE_BREAKS:
+            break
+        after.append(i)
+    return any(_denies(doc, i) for i in [*before, *inside, *after])
 
 
 @lru_cache(maxsize=1)

@@ -86,6 +86,58 @@ def test_diet_negated_role_on_a_live_mention_is_removed(matcher):
     assert live_red_flags([flag]) == ["fever"]
 
 
+@pytest.mark.parametrize("text,phrase,value", [
+    ("no fever and i haven't lost any weight", "haven't lost any weight", "weight_loss"),
+    ("no, my legs aren't getting weaker", "legs", "bilateral_leg_symptoms"),
+    ("i never had cancer", "never had cancer", "cancer_history"),
+])
+def test_statistical_denial_confirmed_by_a_nearby_cue_is_negated(matcher, text, phrase, value):
+    flags = resolve(matcher, text, [diet(text, phrase, "red_flag", value, role=NEGATED)])
+    assert value in [flag["value"] for flag in of(flags, "red_flag") if flag.get("role") == NEGATED]
+    assert live_red_flags(flags) == []
+
+
+@pytest.mark.parametrize("text,phrase,value", [
+    ("the pain doesn't get better when i rest", "doesn't get better when i rest", "night_pain"),
+    ("nothing helps at night", "nothing helps at night", "night_pain"),
+    ("my legs aren't working properly", "legs aren't working", "bilateral_leg_symptoms"),
+    ("i can't feel my legs", "can't feel my legs", "bilateral_leg_symptoms"),
+    ("it won't ease off at night", "won't ease off at night", "night_pain"),
+])
+def test_cue_that_is_part_of_the_sign_does_not_confirm_a_statistical_denial(matcher, text, phrase, value):
+    flags = of(resolve(matcher, text, [diet(text, phrase, "red_flag", value, role=NEGATED)]), "red_flag")
+    assert value in live_red_flags(flags)
+
+
+def test_span_over_several_warning_signs_becomes_each_sign(matcher):
+    text = "it's gone numb around my privates and both legs are tingly"
+    flags = resolve(matcher, text, [diet(text, "s gone numb around my privates and both legs are tingly", "red_flag")])
+    assert sorted(live_red_flags(flags)) == ["bilateral_leg_symptoms", "saddle_numbness"]
+
+
+def test_cancer_of_the_bowel_is_a_cancer_history_not_a_bowel_problem(matcher):
+    text = "i had bowel cancer a few years back"
+    assert live_red_flags(resolve(matcher, text, [diet(text, "bowel", "red_flag", "bladder_bowel")])) == [
+        "cancer_history"]
+
+
+@pytest.mark.parametrize("text,phrase,kept", [
+    ("lifting boxes at the warehouse", "lifting boxes at the", "lifting boxes"),
+    ("my back went since this morning i think", "since this morning i", "since this morning"),
+    ("reaching behind for my seatbelt gets me", "reaching behind for my seatbelt gets",
+     "reaching behind for my seatbelt"),
+])
+def test_edge_words_are_cut_from_statistical_spans(matcher, text, phrase, kept):
+    kind = "duration" if phrase.startswith("since") else "activity"
+    [entity] = of(resolve(matcher, text, [diet(text, phrase, kind)]), kind)
+    assert text[entity["start"]:entity["end"]] == kept
+
+
+def test_a_preposition_alone_is_not_a_duration(matcher):
+    text = "can't remember since the accident"
+    assert of(resolve(matcher, text, [diet(text, "since the", "duration")]), "duration") == []
+
+
 def test_negation_applies_to_symptoms_too(matcher):
     text = "no tingling"
     [symptom] = resolve(matcher, text, [diet(text, "tingling", "symptom", "tingling")])
