@@ -104,7 +104,10 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
             value = next((m.value for m in inner if m.entity == kind), None) or matcher.resolve(kind, span, loose=True)
         if value is None:
             return []
-        negated = matcher.negated(text, start, end, suggested=found.get("role") == NEGATED)
+        # A span that swallowed its own negation ("aren't getting weaker") is as denied as
+        # the vocabulary term inside it.
+        inner_denied = bool(inner) and all(m.negated for m in inner)
+        negated = inner_denied or matcher.negated(text, start, end, suggested=found.get("role") == NEGATED)
         return [_entity(kind, value, start, end, extractor, negated)]
     if kind == "pain_score":
         score = parse_pain_score(span).score
@@ -124,12 +127,15 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
                      intent: str | None = None) -> list[Entity]:
     """Canonical, de-duplicated entities: the extractor's spans first, then the vocabulary's.
 
-    In small talk only warning signs are added from the vocabulary, so "gotta run"
-    in a goodbye does not become an activity, while "bye, I can't feel my legs" still counts.
+    In small talk only warning signs are kept (a "yes" may still carry the statistical
+    model's spans), so "gotta run" in a goodbye does not become an activity, while
+    "bye, I can't feel my legs" still counts.
     """
     mentions = matcher.find(text)
     if intent in SMALL_TALK_INTENTS:
         mentions = [m for m in mentions if m.entity == "red_flag"]
+        if intent != "affirm":
+            found = [e for e in found if e.get("entity") == "red_flag"]
     # Where the curated vocabulary names a place or a symptom, it is the authority; the
     # statistical spans fill in the wordings the vocabulary does not know.
     resolved: list[Entity] = [_from_mention(m, extractor) for m in mentions if m.entity in VOCABULARY_FIRST]

@@ -109,6 +109,20 @@ def test_cue_that_is_part_of_the_sign_does_not_confirm_a_statistical_denial(matc
     assert value in live_red_flags(flags)
 
 
+def test_span_that_swallowed_its_negation_is_denied(matcher):
+    text = "no, my legs aren't getting weaker"
+    flags = resolve(matcher, text, [diet(text, "aren't getting weaker", "red_flag")])
+    assert live_red_flags(flags) == []
+
+
+def test_goodbye_keeps_no_activity_but_keeps_a_warning_sign(matcher):
+    text = "gotta run, i can't feel my legs"
+    found = [diet(text, "run", "activity", "running"), diet(text, "can't feel my legs", "red_flag")]
+    entities = resolve_entities(text, found, matcher, EXTRACTOR, intent="goodbye")
+    assert of(entities, "activity") == []
+    assert live_red_flags(entities) == ["bilateral_leg_symptoms"]
+
+
 def test_span_over_several_warning_signs_becomes_each_sign(matcher):
     text = "it's gone numb around my privates and both legs are tingly"
     flags = resolve(matcher, text, [diet(text, "s gone numb around my privates and both legs are tingly", "red_flag")])
