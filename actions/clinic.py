@@ -12,6 +12,11 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import session_user_events
 from actions.replies import send_result
 from bot.clinic import default_clinic
+from bot.input_check import VERDICTS
+from bot.questions import reply
+
+# The key under which the input guard (rasa_extensions/input_guard.py) reports its verdict.
+INPUT_CHECK = "input_check"
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -68,12 +73,12 @@ class ActionHandleMisunderstanding(Action):
             if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT:
                 break
             in_a_row += 1
+        verdict = tracker.latest_message.get(INPUT_CHECK)
         if in_a_row < 2:
-            dispatcher.utter_message(text="Sorry, I didn't quite understand. Could you say that another way?")
+            dispatcher.utter_message(text=reply(f"input_{verdict}" if verdict in VERDICTS else "misunderstood"))
             return []
         dispatcher.utter_message(
-            text="I'm sorry, I'm still not getting it. Here are some things I can help with, "
-                 "or you can talk to someone at the clinic.",
+            text=reply("misunderstood_again"),
             buttons=[{"title": "Check my back pain", "payload": "/greet"},
                      {"title": "Talk to the clinic", "payload": "/request_human"},
                      {"title": "Start over", "payload": "/restart"}])

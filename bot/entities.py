@@ -10,10 +10,11 @@ decides the intent.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from bot.duration import parse_duration
+from bot.input_check import language_verdict
 from bot.knowledge import default_knowledge
 from bot.language import Mention, VocabularyMatcher
 from bot.pain import find_scale_mentions, parse_pain_score
@@ -160,6 +161,20 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
             if not _overlaps(start, end, taken):
                 resolved.append(_entity("pain_score", str(score), start, end, extractor))
     return resolved
+
+
+def guarded_verdict(verdict: str | None, text: str, entities: list[Entity],
+                    is_english: Callable[[str], bool]) -> str | None:
+    """What is wrong with the input, if the assistant should say so instead of answering.
+
+    A warning sign is answered whatever the input looks like. Words that are mostly not
+    English count only when nothing about back pain was recognised in them.
+    """
+    if live_red_flags(entities):
+        return None
+    if verdict is None and text and not entities:
+        verdict = language_verdict(text, is_english)
+    return verdict
 
 
 def live_red_flags(entities: Iterable[Entity]) -> list[str]:

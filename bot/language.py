@@ -41,6 +41,11 @@ STILL_A_SIGN_AFTER_CUE = {"help", "helps", "ease", "eased", "easing", "eases", "
                           "let", "shift", "budge", "improve", "better", "position", "comfortable",
                           "work", "working", "right", "normal", "relieve", "relieved", "touch"}
 DENIAL_AFTER_WINDOW = 3
+# English a lemma table does not list: chat shorthand and common words it lacks.
+CHAT_WORDS = frozenset({"ok", "okay", "lol", "idk", "tbh", "pls", "plz", "thx", "ty", "u", "ur", "ya", "yeah", "yep",
+                        "nope", "nah", "hi", "hiya", "hey", "bye", "cheers", "maybe", "im", "ive", "dont", "cant",
+                        "wont", "didnt", "doesnt", "isnt", "hasnt", "havent", "thats", "whats", "hmm", "mhm", "uh",
+                        "um", "oh", "ah", "cos", "coz", "gonna", "wanna", "gotta", "kinda", "sorta", "dunno"})
 SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
@@ -91,6 +96,8 @@ class VocabularyMatcher:
 
     def __init__(self, knowledge: Knowledge):
         self.nlp = _blank_english()
+        self._lemma_forms = self.nlp.get_pipe("lemmatizer").lookups.get_table("lemma_lookup")
+        self._lemmas = frozenset(self._lemma_forms.values())
         self.matcher = Matcher(self.nlp.vocab)
         self.labels: dict[str, tuple[str, str]] = {}
         self.single_words: dict[str, tuple[str, str]] = {}
@@ -174,6 +181,12 @@ class VocabularyMatcher:
                 if close:
                     return words[close[0]]
         return None
+
+    def is_english(self, word: str) -> bool:
+        """Whether ``word`` is in spaCy's English lemma tables, its stop words or the vocabulary."""
+        word = word.lower()
+        return (word in self._lemma_forms or word in self._lemmas or word in self.nlp.Defaults.stop_words
+                or word in self.single_words or word in CHAT_WORDS)
 
     def negated(self, text: str, start: int, end: int, suggested: bool = False) -> bool:
         """Whether the characters ``start:end`` of ``text`` are negated in context.

@@ -33,10 +33,14 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
     missing = [slot for slot in ASSESSMENT_SLOTS if not (questions.get(slot) or {}).get("text")]
     if missing:
         raise KnowledgeError(f"questions.yml: no question for {', '.join(missing)}")
-    for key in ("no_consent", "start_over"):
+    for key in REQUIRED_REPLIES:
         if not (data.get("replies") or {}).get(key):
             raise KnowledgeError(f"questions.yml: replies.{key} is missing")
     return data
+
+
+REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_again", "input_empty",
+                    "input_no_words", "input_other_language", "input_too_long", "input_shorthand")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
@@ -55,5 +59,6 @@ def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | Non
     return Question(text, buttons)
 
 
-def reply(key: str) -> str:
-    return _raw()["replies"][key]
+def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:
+    """A fixed reply from questions.yml, with the clinic's details filled in."""
+    return " ".join(_fill(_raw()["replies"][key], knowledge or default_knowledge(), clinic or default_clinic()).split())

@@ -5,6 +5,8 @@ turns every span into a canonical value of ``bot/knowledge`` (or drops it), adds
 what the spaCy vocabulary matcher finds that DIET missed, marks negated
 mentions with the role ``negated``, and makes a warning sign that is not negated
 win over any other intent, so safety never depends on a classifier's mood.
+Input the guard found unreadable (or words that are not English) becomes the
+fallback intent, with the guard's verdict, unless it names a warning sign.
 """
 
 from __future__ import annotations
@@ -26,8 +28,11 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.entities import RED_FLAG_INTENT, resolve_entities, safety_intent
+from bot.entities import RED_FLAG_INTENT, guarded_verdict, resolve_entities, safety_intent
 from bot.language import default_matcher
+from rasa_extensions.input_guard import INPUT_CHECK
+
+FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -43,14 +48,27 @@ class VocabularyEntityResolver(GraphComponent, EntityExtractorMixin):
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if not text or text.startswith("/"):
+            if text.startswith("/"):
                 continue
             intent_name = (message.get(INTENT) or {}).get("name")
-            entities = resolve_entities(text, message.get(ENTITIES, []), self._matcher, self.name, intent_name)
+            entities = resolve_entities(text, message.get(ENTITIES, []), self._matcher, self.name,
+                                        intent_name) if text else []
+            verdict = guarded_verdict(message.get(INPUT_CHECK), text, entities, self._matcher.is_english)
+            if verdict:
+                self._fall_back(message, verdict)
+                continue
             message.set(ENTITIES, sorted(entities, key=lambda e: (e[ENTITY_ATTRIBUTE_START],
                                                                      e[ENTITY_ATTRIBUTE_END])), add_to_output=True)
             self._override_intent(message, entities)
         return messages
+
+    @staticmethod
+    def _fall_back(message: Message, verdict: str) -> None:
+        """Unreadable input gets the misunderstanding reply that fits it, and sets nothing."""
+        message.set(INPUT_CHECK, verdict, add_to_output=True)
+        message.set(ENTITIES, [], add_to_output=True)
+        message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": 1.0}, add_to_output=True)
+        message.set(INTENT_RANKING_KEY, [{"name": FALLBACK_INTENT, "confidence": 1.0}], add_to_output=True)
 
     @staticmethod
     def _override_intent(message: Message, entities: list[dict[str, Any]]) -> None:

@@ -31,8 +31,8 @@ def make_tracker(slots=None, events=(), sender_id="test-user"):
     users = [e for e in events if e.get("event") == "user"]
     latest = {"intent": {}, "entities": [], "text": None}
     if users:
-        parse = users[-1]["parse_data"]
-        latest = {"intent": parse["intent"], "entities": parse["entities"], "text": users[-1]["text"]}
+        # Rasa sends the whole parse result of the last message as latest_message.
+        latest = {**users[-1]["parse_data"], "text": users[-1]["text"]}
     return Tracker(sender_id=sender_id, slots=dict(slots or {}), latest_message=latest, events=events,
                    paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
 

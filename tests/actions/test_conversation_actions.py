@@ -75,6 +75,27 @@ def test_misunderstandings_before_a_restart_do_not_count(dispatcher, h):
     assert misunderstand(dispatcher, h, events)["buttons"] == []
 
 
+@pytest.mark.parametrize("verdict,words", [
+    ("empty", "didn't get any words"),
+    ("no_words", "only read words"),
+    ("other_language", "only speak English"),
+    ("too_long", "1,000 characters"),
+    ("shorthand", "own words"),
+])
+def test_unreadable_input_gets_the_reply_that_fits_it(dispatcher, h, verdict, words):
+    event = fallback(h, "whatever")
+    event["parse_data"]["input_check"] = verdict
+    message = misunderstand(dispatcher, h, [h.user_event("hi", intent="greet"), event])
+    assert words in message["text"]
+    assert "{" not in message["text"]
+
+
+def test_other_language_reply_gives_the_emergency_number(dispatcher, h, shipped_clinic):
+    event = fallback(h, "me duele mucho la espalda")
+    event["parse_data"]["input_check"] = "other_language"
+    assert shipped_clinic.emergency_number in misunderstand(dispatcher, h, [event])["text"]
+
+
 # --- forget me ---------------------------------------------------------------------------------------------------
 
 

@@ -5,28 +5,11 @@ from __future__ import annotations
 import re
 import signal
 import sqlite3
-import uuid
-from typing import Any
 
 import pytest
 
 from tests.e2e.conftest import Servers
-
-
-def texts(replies: list[dict[str, Any]]) -> str:
-    return "\n".join(reply.get("text", "") for reply in replies)
-
-
-def assessment(replies: list[dict[str, Any]]) -> dict[str, Any] | None:
-    for reply in replies:
-        custom = reply.get("custom")
-        if isinstance(custom, dict) and "assessment" in custom:
-            return custom["assessment"]
-    return None
-
-
-def new_sender() -> str:
-    return f"client-{uuid.uuid4().hex}"
+from tests.e2e.helpers import assessment, new_sender, texts
 
 
 def stored_events(servers: Servers, sender: str) -> int:
