@@ -33,7 +33,7 @@ SHORTHAND_FORM = re.compile(r"^/(\w+)(.*)$", re.DOTALL)
 WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 # Below this share of English words, with nothing about back pain recognised, the message
 # is taken for another language ("me duele la espalda"); typos alone stay well above it.
-MIN_ENGLISH_SHARE = 1 / 3
+MIN_ENGLISH_SHARE = 0.4
 MIN_WORDS_FOR_LANGUAGE = 3
 FOREIGN_GREETINGS = frozenset({
     "hola", "bonjour", "bonsoir", "salut", "hallo", "guten", "ciao", "buongiorno", "buonasera", "olá", "ola",

@@ -41,6 +41,7 @@ STILL_A_SIGN_AFTER_CUE = {"help", "helps", "ease", "eased", "easing", "eases", "
                           "let", "shift", "budge", "improve", "better", "position", "comfortable",
                           "work", "working", "right", "normal", "relieve", "relieved", "touch"}
 DENIAL_AFTER_WINDOW = 3
+ENGLISH_SUFFIXES = ("able", "ible", "ly", "ness", "ment", "ful", "less", "ish", "ing", "ed", "er", "est", "s", "y")
 # English a lemma table does not list: chat shorthand and common words it lacks.
 CHAT_WORDS = frozenset({"ok", "okay", "lol", "idk", "tbh", "pls", "plz", "thx", "ty", "u", "ur", "ya", "yeah", "yep",
                         "nope", "nah", "hi", "hiya", "hey", "bye", "cheers", "maybe", "im", "ive", "dont", "cant",
@@ -183,10 +184,17 @@ class VocabularyMatcher:
         return None
 
     def is_english(self, word: str) -> bool:
-        """Whether ``word`` is in spaCy's English lemma tables, its stop words or the vocabulary."""
-        word = word.lower()
-        return (word in self._lemma_forms or word in self._lemmas or word in self.nlp.Defaults.stop_words
-                or word in self.single_words or word in CHAT_WORDS)
+        """Whether ``word`` is in spaCy's English lemma tables, its stop words or the vocabulary.
+
+        Tables list base forms and irregular ones, so "it's" is read as "it" and common
+        suffixes are tried off ("manageable" → "manage", "fairly" → "fair").
+        """
+        word = word.lower().replace("’", "'").split("'")[0]
+        candidates = [word] + [word[:-len(suffix)] for suffix in ENGLISH_SUFFIXES
+                               if word.endswith(suffix) and len(word) - len(suffix) >= 3]
+        return any(candidate in self._lemma_forms or candidate in self._lemmas
+                   or candidate in self.nlp.Defaults.stop_words or candidate in self.single_words
+                   or candidate in CHAT_WORDS for candidate in candidates)
 
     def negated(self, text: str, start: int, end: int, suggested: bool = False) -> bool:
         """Whether the characters ``start:end`` of ``text`` are negated in context.

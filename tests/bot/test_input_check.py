@@ -89,6 +89,7 @@ def test_ordinary_english_passes(raw):
     "ich habe seit zwei wochen rückenschmerzen",
     "mi dispiace ho mal di schiena",
     "dor nas costas quando levanto peso",
+    "je suis fatigué et mon dos me fait mal",
     "hola",
     "bonjour",
 ])
@@ -103,6 +104,8 @@ def test_words_that_are_mostly_not_english_are_another_language(text, is_english
     "gotta run, later",
     "what's the weather doing tomorrow",
     "how many visits before i notice a difference",
+    "it's manageable, fairly mild",
+    "honestly it's bearable most days",
 ])
 def test_english_with_typos_and_chat_words_is_english(text, is_english):
     assert language_verdict(text, is_english) is None
