@@ -40,13 +40,16 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
 
 
 REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_again", "input_empty",
-                    "input_no_words", "input_other_language", "input_too_long", "input_shorthand")
+                    "input_no_words", "input_other_language", "input_too_long", "input_shorthand",
+                    "actions_unavailable")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
     disclaimer = " ".join(knowledge.messages["disclaimer"].split())
     red_flag_list = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values())
+    emergency_signs = "; ".join(flag.ask for flag in knowledge.red_flags.values() if flag.level == "emergency")
     return text.format(clinic_name=clinic.name, emergency_number=clinic.emergency_number,
+                       emergency_signs=emergency_signs,
                        disclaimer=disclaimer.format(emergency_number=clinic.emergency_number,
                                                     clinic_name=clinic.name),
                        red_flag_list=red_flag_list)

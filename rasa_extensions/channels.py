@@ -1,0 +1,73 @@
+"""The REST and socket.io channels, with one promise added: a client never meets silence.
+
+Every message the assistant understands gets a reply. If processing one ends with
+nothing sent (the action server is down or too slow, so Rasa drops the action's
+reply), the client gets a short apology with the emergency signs and number
+(``replies.actions_unavailable`` in ``bot/knowledge/questions.yml``). The next
+message is handled normally, so the conversation resumes once the action server is
+back. Custom actions are also given a short timeout instead of Rasa's five minutes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+import rasa.core.actions.action as rasa_actions
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.rest import RestInput
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint
+
+from bot.questions import reply
+
+logger = logging.getLogger(__name__)
+
+# Rasa 3.6 reads this module constant for every custom action call and has no setting
+# for it; the default (300 s) would leave a client waiting for minutes.
+ACTION_TIMEOUT_S = float(os.environ.get("ACTION_TIMEOUT_S", "3"))
+rasa_actions.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
+
+Handler = Callable[[UserMessage], Awaitable[Any]]
+
+
+def never_silent(on_new_message: Handler) -> Handler:
+    """Wrap the agent's message handler so that a message always gets some reply."""
+
+    async def handle(message: UserMessage) -> Any:
+        channel = message.output_channel
+        sent = 0
+        send_response = channel.send_response
+
+        async def counting_send(recipient_id: str, response: dict[str, Any]) -> None:
+            nonlocal sent
+            sent += 1
+            await send_response(recipient_id, response)
+
+        channel.send_response = counting_send  # type: ignore[method-assign]
+        try:
+            result = await on_new_message(message)
+        finally:
+            channel.send_response = send_response  # type: ignore[method-assign]
+        if sent == 0:
+            logger.warning("No reply was produced for a message; sent the 'briefly unavailable' notice.")
+            await channel.send_text_message(message.sender_id, reply("actions_unavailable"))
+        return result
+
+    return handle
+
+
+class NeverSilentRestInput(RestInput):
+    """Rasa's REST channel (same webhook, ``/webhooks/rest/webhook``) that never answers with nothing."""
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return super().blueprint(never_silent(on_new_message))
+
+
+class NeverSilentSocketIOInput(SocketIOInput):
+    """Rasa's socket.io channel that never answers with nothing."""
+
+    def blueprint(self, on_new_message: Handler) -> Blueprint:
+        return super().blueprint(never_silent(on_new_message))
