@@ -7,17 +7,9 @@ import signal
 import time
 
 from tests.e2e.conftest import Servers
-from tests.e2e.helpers import new_sender, texts
+from tests.e2e.helpers import screened, texts
 
 NOTICE_WITHIN_S = 5
-
-
-def screened(servers: Servers) -> str:
-    sender = new_sender()
-    servers.say(sender, "hi, my lower back hurts on the left when i lift boxes")
-    screening = servers.say(sender, "yes")
-    assert "bladder" in texts(screening).lower(), "precondition: the screening question is asked"
-    return sender
 
 
 def timed_say(servers: Servers, sender: str, text: str) -> tuple[str, float]:
