@@ -18,7 +18,7 @@ from typing import Any
 import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 
 from bot.questions import reply
@@ -66,8 +66,28 @@ class NeverSilentRestInput(RestInput):
         return super().blueprint(never_silent(on_new_message))
 
 
+def custom_json_as_data(on_new_message: Handler) -> Handler:
+    """Deliver custom payloads over socket.io as the event's data.
+
+    Rasa 3.6 passes a custom payload to ``sio.emit`` as keyword arguments, which
+    python-socketio rejects, so a web client would never see the assessment. Sent as
+    data, the client receives the same ``{"assessment": {...}}`` the REST channel returns.
+    """
+
+    async def handle(message: UserMessage) -> Any:
+        channel = message.output_channel
+        if isinstance(channel, SocketIOOutput):
+            async def send_custom_json(recipient_id: str, json_message: dict[str, Any], **_: Any) -> None:
+                await channel.sio.emit(channel.bot_message_evt, data=json_message, room=recipient_id)
+
+            channel.send_custom_json = send_custom_json  # type: ignore[method-assign]
+        return await on_new_message(message)
+
+    return handle
+
+
 class NeverSilentSocketIOInput(SocketIOInput):
-    """Rasa's socket.io channel that never answers with nothing."""
+    """Rasa's socket.io channel that never answers with nothing and delivers custom payloads."""
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(never_silent(on_new_message))
+        return super().blueprint(custom_json_as_data(never_silent(on_new_message)))
