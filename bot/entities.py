@@ -61,6 +61,7 @@ TRAILING_EDGE = {"at", "on", "to", "for", "in", "into", "the", "a", "an", "is", 
 # A duration needs more than a preposition ("since the" → "since" is not a time).
 NOT_A_DURATION_ALONE = {"since", "for", "ago", "about", "around", "over", "nearly", "almost"}
 WORD = re.compile(r"[\w']+")
+TIME_UNIT_AFTER = re.compile(r"\s*-?\s*(?:min(?:ute)?|hr|hour|day|week|wk|month|mth|mo|year|yr)s?\b", re.IGNORECASE)
 
 
 def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -111,6 +112,10 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
         negated = inner_denied or matcher.negated(text, start, end, suggested=found.get("role") == NEGATED)
         return [_entity(kind, value, start, end, extractor, negated)]
     if kind == "pain_score":
+        unit = TIME_UNIT_AFTER.match(text, end)
+        if unit:
+            # "about 3 wks": a number with a unit of time is how long, not how bad.
+            return [_entity("duration", text[start:unit.end()], start, unit.end(), extractor)]
         score = parse_pain_score(span).score
         return [] if score is None else [_entity(kind, str(score), start, end, extractor)]
     if kind == "duration":
@@ -183,7 +188,7 @@ def live_red_flags(entities: Iterable[Entity]) -> list[str]:
                               if e.get("entity") == "red_flag" and e.get("role") != NEGATED))
 
 
-def safety_intent(intent: str | None, entities: list[Entity]) -> str | None:
+def safety_intent(intent: str | None, entities: list[Entity], text: str = "") -> str | None:
     """The intent safety requires, or None to keep the classifier's.
 
     A live warning sign always means ``report_red_flag``. A message the classifier
@@ -191,6 +196,8 @@ def safety_intent(intent: str | None, entities: list[Entity]) -> str | None:
     numbness"), is an all-clear. One it took for a warning sign without naming any,
     but that describes the pain ("my lower back kills me"), is a description: the
     assessment asks about every warning sign explicitly before any result anyway.
+    One naming nothing but plainly reassuring ("my legs feel fine, it's just my
+    back") is an all-clear too; without such words the cautious reading stays.
     """
     if live_red_flags(entities):
         return RED_FLAG_INTENT
@@ -203,4 +210,20 @@ def safety_intent(intent: str | None, entities: list[Entity]) -> str | None:
         return "describe_pain"
     if "activity" in kinds:
         return "describe_activity"
+    if reassures(text):
+        return CLEAR_INTENT
     return None
+
+
+# Only plainly reassuring words count ("my legs feel fine, it's just my back"), never
+# denials alone ("I don't feel right") and never with an inability nearby: "can't",
+# "unable" is how many warning signs are told ("I'm fine but can't feel my feet").
+REASSURING = re.compile(r"\b(fine|normal|ok|okay|alright|all good|all clear)\b", re.IGNORECASE)
+UNREASSURING = re.compile(r"\b(not|never|no|can'?t|cannot|couldn'?t|unable|won'?t|isn'?t|aren'?t|don'?t|"
+                          r"doesn'?t|didn'?t|wasn'?t|weird|strange|funny|odd|worse)\b", re.IGNORECASE)
+
+
+def reassures(text: str) -> bool:
+    """Whether a message that names no warning sign plainly says all is well."""
+    text = text.replace("\u2019", "'")
+    return bool(REASSURING.search(text)) and not UNREASSURING.search(text)

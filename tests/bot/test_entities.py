@@ -301,3 +301,28 @@ def test_end_to_end_denial_message_becomes_deny(matcher):
 def test_end_to_end_mixed_message_becomes_report_red_flag(matcher):
     text = "no fever but i cant pee properly"
     assert safety_intent("deny", resolve(matcher, text, [])) == RED_FLAG_INTENT
+
+
+@pytest.mark.parametrize("text", ["my legs feel fine, its just my back", "everything down there is normal",
+                                  "all good on that front, it's only the back"])
+def test_sign_less_warning_intent_that_plainly_reassures_is_an_all_clear(text):
+    assert safety_intent(RED_FLAG_INTENT, [], text) == "deny"
+
+
+@pytest.mark.parametrize("text", ["i don't feel right down there", "i'm fine but my legs feel weird",
+                                  "ok so i can't really feel my feet", "something is not normal",
+                                  "it's worse at night, fine in the day", ""])
+def test_sign_less_warning_intent_without_plain_reassurance_stays_cautious(text):
+    assert safety_intent(RED_FLAG_INTENT, [], text) is None
+
+
+@pytest.mark.parametrize("text,phrase,duration", [
+    ("it's been about 3 wks", "3", "3 wks"),
+    ("going on 6 months now", "6", "6 months"),
+    ("2-week-old pain", "2", "2-week"),
+])
+def test_number_with_a_time_unit_is_a_duration_not_a_score(matcher, text, phrase, duration):
+    entities = resolve(matcher, text, [diet(text, phrase, "pain_score")])
+    assert of(entities, "pain_score") == []
+    [found] = of(entities, "duration")
+    assert text[found["start"]:found["end"]] == duration
