@@ -139,8 +139,8 @@ def _parents() -> dict[int, int]:
     return parents
 
 
-def tree_memory_mb(pid: int) -> tuple[float, float]:
-    """Resident memory (VmRSS) and the sum of peaks (VmHWM) of a process and all its descendants, in MiB."""
+def _tree(pid: int) -> set[int]:
+    """A process and all its living descendants."""
     parents = _parents()
     tree, frontier = {pid}, [pid]
     while frontier:
@@ -149,6 +149,12 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
             if parent == current and child not in tree:
                 tree.add(child)
                 frontier.append(child)
+    return tree
+
+
+def tree_memory_mb(pid: int) -> tuple[float, float]:
+    """Resident memory (VmRSS) and the sum of peaks (VmHWM) of a process and all its descendants, in MiB."""
+    tree = _tree(pid)
     rss_kb = peak_kb = 0
     for member in tree:
         try:
@@ -161,3 +167,24 @@ def tree_memory_mb(pid: int) -> tuple[float, float]:
             elif line.startswith("VmHWM:"):
                 peak_kb += int(line.split()[1])
     return rss_kb / 1024, peak_kb / 1024
+
+
+def machine_busy_jiffies() -> int:
+    """CPU time (clock ticks) all cores spent not idle since boot, from /proc/stat."""
+    fields = [int(value) for value in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    idle = fields[3] + (fields[4] if len(fields) > 4 else 0)  # idle + iowait
+    return sum(fields[:8]) - idle
+
+
+def tree_cpu_jiffies(pid: int) -> int:
+    """CPU time (clock ticks, user + system) used so far by a process and its living descendants."""
+    tree = _tree(pid)
+    total = 0
+    for member in tree:
+        try:
+            stat = Path(f"/proc/{member}/stat").read_text()
+        except OSError:
+            continue
+        fields = stat[stat.rfind(")") + 2:].split()
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total

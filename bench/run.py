@@ -20,6 +20,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import signal
 import subprocess
@@ -37,7 +38,18 @@ if __package__ in (None, ""):
 from bench import report  # noqa: E402
 from bench.conversations import PROJECT, STARTER, Target  # noqa: E402
 from bench.load import first_right_reply, run_long, run_round  # noqa: E402
-from bench.procs import BIN, ROOT, Child, Children, free_port, rasa_env, run_timed, tree_memory_mb  # noqa: E402
+from bench.procs import (  # noqa: E402
+    BIN,
+    ROOT,
+    Child,
+    Children,
+    free_port,
+    machine_busy_jiffies,
+    rasa_env,
+    run_timed,
+    tree_cpu_jiffies,
+    tree_memory_mb,
+)
 
 PROJECT_FILES = ("domain.yml", "config.yml", "data", "endpoints.yml", "credentials.yml", "actions", "bot",
                  "rasa_extensions", "clinic.yml")
@@ -45,6 +57,7 @@ RESULTS = ROOT / "bench" / "results"
 TRAIN_TIMEOUT_S = 1800.0
 START_TIMEOUT_S = 600.0
 LONG_TURNS = (5, 40)
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 # Turns that send the very same texts early and late in the long conversations (see conversations.py).
 SAME_TEXT_TURNS = {"project": (10, 40), "starter": (5, 40)}
 
@@ -56,13 +69,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--rounds", type=int, default=3, help="rounds per level and bot, interleaved")
     parser.add_argument("--min-conversations", type=int, default=10,
                         help="conversations per round at least (one client holds several in turn)")
-    parser.add_argument("--long-samples", type=int, default=3, help="long conversations per bot")
+    parser.add_argument("--long-samples", type=int, default=5, help="long conversations per bot")
     parser.add_argument("--skip-train", action="store_true",
                         help="reuse trained models (--model and --starter-dir) instead of training")
     parser.add_argument("--model", type=Path, help="this project's model (file or folder), with --skip-train")
     parser.add_argument("--starter-dir", type=Path,
                         help="a `rasa init` folder with a trained models/, with --skip-train")
-    parser.add_argument("--workdir", type=Path, help="work folder (default: a new temporary folder)")
+    parser.add_argument("--workdir", type=Path, help="work folder (a new temporary folder if not given)")
     parser.add_argument("--keep", action="store_true", help="keep the work folder (models, logs) afterwards")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.txt", help="where the report is written")
     args = parser.parse_args(argv)
@@ -133,31 +146,42 @@ def train(children: Children, name: str, project: Path, pythonpath: Path, out: P
     return run_timed(children, name, args, project, rasa_env(pythonpath, cache), log, TRAIN_TIMEOUT_S)
 
 
+def retrain(children: Children, figures: report.TargetFigures, project: Path, pythonpath: Path, out: Path,
+            cache: Path, logs: Path, calls: int) -> None:
+    """Call `rasa train` again with nothing changed and record what the training cache spared.
+
+    Rasa 3 always packs a new model file; "skipped" means every component came from the cache.
+    """
+    for number in range(2, calls + 2):
+        ordinal = report.ORDINALS.get(number, str(number))
+        say_line(f"{figures.name}: rasa train, {ordinal} call, nothing changed")
+        log = logs / f"{figures.name}-train-{ordinal}.log"
+        seconds = train(children, f"{figures.name} {ordinal} train", project, pythonpath, out, cache, log)
+        text = log.read_text(errors="replace")
+        trained = re.findall(r"Starting to train component '([^']+)'", text)
+        figures.retrains.append(report.Retrain(seconds, trained, text.count("Restored component")))
+        say_line(f"  {figures.retrains[-1].describe()}")
+
+
 def train_both(children: Children, work: Path, project: Path, figures: dict[str, report.TargetFigures]
                ) -> tuple[Path, Path]:
-    """Both bots from scratch (empty training caches), then this bot again to see the cache skip it."""
+    """Both bots from scratch (empty training caches), then again to see the cache skip the work."""
+    logs = work / "logs"
     say_line("starter bot: rasa init")
     starter = scaffold_starter(children, work)
     say_line("starter bot: rasa train from scratch")
     figures["starter"].train_s = train(children, "starter train", starter, ROOT, starter / "models",
-                                       work / "cache-starter", work / "logs" / "starter-train.log")
+                                       work / "cache-starter", logs / "starter-train.log")
     say_line(f"  {figures['starter'].train_s:.0f} s")
+    retrain(children, figures["starter"], starter, ROOT, starter / "models", work / "cache-starter", logs, 1)
 
     out = work / "project-models"
     say_line("project: rasa train from scratch")
     figures["project"].train_s = train(children, "project train", project, project, out, work / "cache-project",
-                                       work / "logs" / "project-train.log")
+                                       logs / "project-train.log")
     say_line(f"  {figures['project'].train_s:.0f} s")
-    say_line("project: rasa train again, nothing changed")
-    log = work / "logs" / "project-retrain.log"
-    figures["project"].retrain_s = train(children, "project retrain", project, project, out,
-                                         work / "cache-project", log)
-    text = log.read_text(errors="replace")
-    trained, restored = text.count("Starting to train component"), text.count("Restored component")
-    # Rasa 3 always packs a new model file; "skipped" means every component came from the cache.
-    figures["project"].retrain_skipped = trained == 0
-    figures["project"].retrain_detail = f"{trained} components trained, {restored} restored from cache"
-    say_line(f"  {figures['project'].retrain_s:.1f} s, {figures['project'].retrain_detail}")
+    # A third call shows the steady state when the second one still trains something.
+    retrain(children, figures["project"], project, project, out, work / "cache-project", logs, 2)
     return newest_model(out), newest_model(starter / "models")
 
 
@@ -214,14 +238,16 @@ def start_servers(children: Children, work: Path, project: Path, project_model: 
     endpoints = project_endpoints(project, work, actions_port)
     rasa = children.start("project Rasa server",
                           [str(BIN / "rasa"), "run", "--model", str(project_model), "--endpoints", str(endpoints),
-                           "--credentials", str(project / "credentials.yml"), "--port", str(project_port)],
+                           "--credentials", str(project / "credentials.yml"), "--port", str(project_port),
+                           "--interface", "127.0.0.1"],
                           project, rasa_env(project), logs / "project-rasa.log")
     figures["project"].cold_start_s = cold_start(rasa, project_port, PROJECT)
     say_line(f"  {figures['project'].cold_start_s:.1f} s")
 
     say_line("starter bot: Rasa server cold start (its default endpoints: in-memory tracker store)")
     starter = children.start("starter Rasa server",
-                             [str(BIN / "rasa"), "run", "--model", str(starter_model), "--port", str(starter_port)],
+                             [str(BIN / "rasa"), "run", "--model", str(starter_model), "--port", str(starter_port),
+                              "--interface", "127.0.0.1"],
                              starter_dir, rasa_env(ROOT), logs / "starter-rasa.log")
     figures["starter"].cold_start_s = cold_start(starter, starter_port, STARTER)
     say_line(f"  {figures['starter'].cold_start_s:.1f} s")
@@ -231,12 +257,33 @@ def start_servers(children: Children, work: Path, project: Path, project_model: 
 # --- Load --------------------------------------------------------------------------------------------------
 
 
+def our_cpu_jiffies(servers: dict[str, tuple[Child, int]]) -> int:
+    """CPU ticks used so far by the benchmark, its finished children (trainings) and its running servers."""
+    own = os.times()
+    spent = own.user + own.system + own.children_user + own.children_system
+    return round(spent * CLOCK_TICKS) + sum(tree_cpu_jiffies(child.pid) for child, _ in servers.values())
+
+
+def cpu_mark(servers: dict[str, tuple[Child, int]]) -> tuple[float, int, int]:
+    return time.monotonic(), machine_busy_jiffies(), our_cpu_jiffies(servers)
+
+
+def others_cores(mark: tuple[float, int, int], servers: dict[str, tuple[Child, int]]) -> str:
+    """How many cores other processes kept busy since `mark`: on a shared machine, the main source of noise."""
+    started, busy, ours = mark
+    capacity = (time.monotonic() - started) * CLOCK_TICKS
+    others = (machine_busy_jiffies() - busy) - (our_cpu_jiffies(servers) - ours)
+    return f"other processes used {others / capacity:.2f} of {os.cpu_count()} cores ({capacity / CLOCK_TICKS:.0f} s)"
+
+
 def drive(servers: dict[str, tuple[Child, int]], args: argparse.Namespace,
-          figures: dict[str, report.TargetFigures]) -> None:
+          figures: dict[str, report.TargetFigures]) -> str:
+    """Warm-up, the interleaved load rounds, then the long conversations; returns others' CPU use meanwhile."""
     targets = {"project": PROJECT, "starter": STARTER}
     say_line("warm-up: one conversation each (not counted)")
     for name, target in targets.items():
         asyncio.run(run_round(servers[name][1], 1, target.conversation, 1, f"warm-{name}"))
+    mark = cpu_mark(servers)
 
     for clients in args.levels:
         for round_index in range(args.rounds):
@@ -263,6 +310,8 @@ def drive(servers: dict[str, tuple[Child, int]], args: argparse.Namespace,
             for example in wrong[:2]:
                 say_line(f"  {name} long conversation, wrong reply: {example}")
 
+    return others_cores(mark, servers)
+
 
 def measure_memory(servers: dict[str, tuple[Child, int]], figures: dict[str, report.TargetFigures]) -> None:
     for name in ("project", "starter"):
@@ -285,13 +334,14 @@ def git_state() -> str:
 
 
 def render(figures: dict[str, report.TargetFigures], args: argparse.Namespace, started: dt.datetime,
-           load_before: str, load_after: str) -> str:
+           load_before: str, load_after: str, noise: list[str]) -> str:
     targets = [figures["project"], figures["starter"]]
     lines = [
         "Benchmark: this assistant ('project') vs Rasa's starter bot ('starter', rasa init), issue #6",
         f"run {started:%Y-%m-%d %H:%M} to {dt.datetime.now():%H:%M}; commit {git_state()}",
         f"machine: {os.cpu_count()} cores, {platform.processor() or platform.machine()}, Python "
         f"{platform.python_version()}; load average before {load_before}, after {load_after}",
+        "; ".join(noise),
         f"levels {args.levels}, {args.rounds} interleaved rounds per level, at least {args.min_conversations} "
         f"conversations per round; project conversation {len(PROJECT.conversation)} turns, "
         f"starter {len(STARTER.conversation)} turns",
@@ -302,12 +352,13 @@ def render(figures: dict[str, report.TargetFigures], args: argparse.Namespace, s
         "Training, start-up and memory",
         *report.resource_lines(targets),
         "",
-        f"Long conversation: turn {LONG_TURNS[1]} vs turn {LONG_TURNS[0]} (one client, nothing else running)",
+        f"Long conversation: turn {LONG_TURNS[1]} vs turn {LONG_TURNS[0]} (one client, no other benchmark traffic)",
         *report.long_lines(targets, LONG_TURNS, SAME_TEXT_TURNS),
         "",
         "This bot / starter bot, and the targets",
     ]
-    lines += [verdict.line() for verdict in report.verdicts(figures["project"], figures["starter"], LONG_TURNS)]
+    lines += [verdict.line() for verdict in report.verdicts(figures["project"], figures["starter"], LONG_TURNS,
+                                                          SAME_TEXT_TURNS["project"])]
     return "\n".join(lines) + "\n"
 
 
@@ -335,6 +386,7 @@ def main(argv: list[str] | None = None) -> int:
     say_line(f"work folder {work}")
     children = Children()
     figures = {name: report.TargetFigures(name) for name in ("project", "starter")}
+    noise: list[str] = []
     ok = False
     try:
         project = snapshot_project(work / "project")
@@ -343,17 +395,24 @@ def main(argv: list[str] | None = None) -> int:
             starter_dir = args.starter_dir.resolve()
             starter_model = newest_model(starter_dir / "models")
         else:
+            mark = cpu_mark({})
             project_model, starter_model = train_both(children, work, project, figures)
+            noise.append(f"while training, {others_cores(mark, {})}")
             starter_dir = work / "starter"
         servers = start_servers(children, work, project, project_model, starter_dir, starter_model, figures)
-        drive(servers, args, figures)
+        noise.append(f"during the load phase, {drive(servers, args, figures)}")
         measure_memory(servers, figures)
-        text = render(figures, args, started, load_before, loadavg())
+        text = render(figures, args, started, load_before, loadavg(), noise)
         print("\n" + text, end="", flush=True)
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(text)
         say_line(f"written to {args.out}")
         ok = True
+        # The servers' logs explain errors and wrong replies; the work folder (models) goes away.
+        kept_logs = args.out.parent / "logs"
+        shutil.rmtree(kept_logs, ignore_errors=True)
+        shutil.copytree(work / "logs", kept_logs)
+        say_line(f"server and training logs copied to {kept_logs}")
     finally:
         children.stop_all()
         if ok and not args.keep and not args.workdir:
