@@ -17,9 +17,9 @@ $(STAMP): requirements.txt constraints.txt
 
 install: $(STAMP)
 
-# Rasa's fingerprint skips training when neither data, domain nor config changed.
+# Skipped when neither data, domain nor config changed (scripts/train.sh, then Rasa's fingerprint).
 train: install
-	$(BIN)/rasa train --fixed-model-name backpain --out models
+	scripts/train.sh
 
 run: train
 	scripts/serve.sh run

@@ -22,7 +22,7 @@ step "training data validation"
 $BIN/rasa data validate --fail-on-warnings
 
 step "training (skipped when nothing changed)"
-$BIN/rasa train --fixed-model-name backpain --out models
+scripts/train.sh
 
 step "conversation tests (tests/test_stories.yml)"
 rm -rf results/stories
