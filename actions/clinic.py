@@ -12,11 +12,8 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import session_user_events
 from actions.replies import send_result
 from bot.clinic import default_clinic
-from bot.input_check import VERDICTS
+from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.questions import reply
-
-# The key under which the input guard (rasa_extensions/input_guard.py) reports its verdict.
-INPUT_CHECK = "input_check"
 
 FALLBACK_INTENT = "nlu_fallback"
 

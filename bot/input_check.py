@@ -15,6 +15,8 @@ import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+# Where the verdict travels in the parse result, from the NLU guard to the actions.
+INPUT_CHECK = "input_check"
 MAX_LENGTH = 1000
 # Payloads of the assistant's own quick-reply buttons: a bare intent, never entities.
 ALLOWED_SHORTHAND = frozenset({"affirm", "deny", "dont_know", "greet", "request_human", "restart"})

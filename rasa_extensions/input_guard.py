@@ -18,9 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.input_check import ALLOWED_SHORTHAND, MAX_LENGTH, check_input
-
-INPUT_CHECK = "input_check"
+from bot.input_check import ALLOWED_SHORTHAND, INPUT_CHECK, MAX_LENGTH, check_input
 
 
 # Registered as a non-trainable extractor so it runs at prediction time only, in pipeline order.

@@ -29,8 +29,8 @@ from rasa.shared.nlu.constants import (
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.entities import RED_FLAG_INTENT, guarded_verdict, resolve_entities, safety_intent
+from bot.input_check import INPUT_CHECK
 from bot.language import default_matcher
-from rasa_extensions.input_guard import INPUT_CHECK
 
 FALLBACK_INTENT = "nlu_fallback"
 
