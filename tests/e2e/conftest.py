@@ -60,6 +60,8 @@ class Servers:
             .replace('"conversations.db"', json.dumps(str(self.db))))
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+        # Channels file; a test module may point it at another (messaging apps).
+        self.credentials = ROOT / "credentials.yml"
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
         self.rasa_starts = 0
@@ -79,7 +81,7 @@ class Servers:
         self.rasa_starts += 1
         log = self.workdir / "rasa.log"
         self.rasa = self._start([str(BIN / "rasa"), "run", "--model", str(ROOT / "models"),
-                                 "--endpoints", str(self.endpoints), "--credentials", str(ROOT / "credentials.yml"),
+                                 "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
                                  "--port", str(self.rasa_port)], log)
         wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, log)
         # "/" answers before the model is ready; a real message proves the whole chain.
