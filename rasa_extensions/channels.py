@@ -6,6 +6,13 @@ reply), the client gets a short apology with the emergency signs and number
 (``replies.actions_unavailable`` in ``bot/knowledge/questions.yml``). The next
 message is handled normally, so the conversation resumes once the action server is
 back. Custom actions are also given a short timeout instead of Rasa's five minutes.
+
+Browsers may reach both channels only from the clinic's own web pages: a request
+carrying any other ``Origin`` is refused before it is read (``CORS_ORIGINS``, space
+separated, default the demo page http://localhost:8080; ``*`` allows every origin).
+CORS headers alone would not do: they stop a foreign page reading the reply, not
+the message reaching the assistant. Requests without an ``Origin`` (servers, apps,
+curl) are not browsers and pass.
 """
 
 from __future__ import annotations
@@ -13,13 +20,16 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
-from sanic import Blueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
 
 from bot.questions import reply
 
@@ -31,6 +41,17 @@ ACTION_TIMEOUT_S = float(os.environ.get("ACTION_TIMEOUT_S", "3"))
 rasa_actions.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
 
 Handler = Callable[[UserMessage], Awaitable[Any]]
+
+DEFAULT_ORIGINS = "http://localhost:8080"
+
+
+def allowed_origins() -> list[str]:
+    """The web origins (scheme://host[:port]) whose pages may talk to the assistant."""
+    return os.environ.get("CORS_ORIGINS", DEFAULT_ORIGINS).replace(",", " ").split()
+
+
+def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
+    return not origin or "*" in allowed or origin in allowed
 
 
 def never_silent(on_new_message: Handler) -> Handler:
@@ -63,7 +84,18 @@ class NeverSilentRestInput(RestInput):
     """Rasa's REST channel (same webhook, ``/webhooks/rest/webhook``) that never answers with nothing."""
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(never_silent(on_new_message))
+        blueprint = super().blueprint(never_silent(on_new_message))
+        allowed = allowed_origins()
+
+        @blueprint.middleware("request")
+        async def refuse_foreign_pages(request: Request) -> HTTPResponse | None:
+            if request.method != "OPTIONS" and not origin_allowed(request.headers.get("Origin"), allowed):
+                logger.warning("Refused a REST request from a web origin not in CORS_ORIGINS.")
+                return response.json({"error": "This origin may not use the assistant."},
+                                     status=HTTPStatus.FORBIDDEN)
+            return None
+
+        return blueprint
 
 
 def custom_json_as_data(on_new_message: Handler) -> Handler:
@@ -90,4 +122,11 @@ class NeverSilentSocketIOInput(SocketIOInput):
     """Rasa's socket.io channel that never answers with nothing and delivers custom payloads."""
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
-        return super().blueprint(custom_json_as_data(never_silent(on_new_message)))
+        blueprint = super().blueprint(custom_json_as_data(never_silent(on_new_message)))
+        allowed = allowed_origins()
+        if "*" not in allowed and self.sio is not None:
+            # Engine.IO then refuses other origins itself, on polling and WebSocket alike.
+            # Rasa's CORS layer already adds the response headers; two copies would break browsers.
+            self.sio.eio.cors_allowed_origins = allowed
+            self.sio.eio._cors_headers = lambda environ: []
+        return blueprint
