@@ -1,7 +1,8 @@
 """Messaging apps at the HTTP boundary: real webhook payloads in, captured API calls out.
 
 The Rasa server runs with ``credentials.production.yml`` exactly as a clinic would,
-its secrets given as environment variables. Each platform's documented webhook
+its secrets given as environment variables, and with the HTTP API switched on
+behind a token. Each platform's documented webhook
 payload (signed where the platform signs) is posted to the running connector, and
 what the assistant sends back is read from a local fake of the platform's API.
 """
@@ -24,6 +25,7 @@ from twilio.request_validator import RequestValidator
 
 from tests.e2e.conftest import ROOT, Servers
 from tests.e2e.platform_fakes import TELEGRAM_BOT_USERNAME, Call, PlatformFakes
+from tests.e2e.test_socketio import Visitor
 
 TELEGRAM_SECRET = "telegram-secret-token-for-tests"
 TELEGRAM_WEBHOOK = "https://clinic.example/webhooks/telegram/webhook"
@@ -34,6 +36,7 @@ TWILIO_TOKEN = "twilio-auth-token-for-tests"
 SMS_NUMBER = "+15550001000"
 WHATSAPP_NUMBER = "whatsapp:+15550002000"
 SLACK_SECRET = "slack-signing-secret-for-tests"
+API_TOKEN = "rasa-api-token-for-tests"
 
 
 class Messaging:
@@ -59,6 +62,7 @@ def messaging(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Messaging]:
     fakes = PlatformFakes()
     servers = Servers(tmp_path_factory.mktemp("messaging"))
     servers.credentials = ROOT / "credentials.production.yml"
+    servers.rasa_args = ["--enable-api", "--auth-token", API_TOKEN]
     base = f"http://localhost:{servers.rasa_port}/webhooks"
     servers.env.update({
         "TELEGRAM_TOKEN": "123456:telegram-test-token", "TELEGRAM_BOT_USERNAME": TELEGRAM_BOT_USERNAME,
@@ -299,3 +303,66 @@ def test_slack_refuses_a_bad_or_replayed_signature(messaging: Messaging, secret:
     headers = slack_headers(body, "application/json", secret, int(time.time()) - age_s)
     assert messaging.post("slack", body, headers) == 403
     assert nothing_sent(messaging.fakes, "slack", "chat.postMessage", channel)
+
+
+# --- The HTTP API, switched on with a token -----------------------------------------
+
+def api_status(messaging: Messaging, path: str, token: str | None = None) -> int:
+    query = f"?{urllib.parse.urlencode({'token': token})}" if token is not None else ""
+    try:
+        with urllib.request.urlopen(f"http://localhost:{messaging.servers.rasa_port}{path}{query}",
+                                    timeout=30) as answer:
+            return answer.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("path", ["/status", "/conversations/someone/tracker", "/domain"])
+def test_http_api_refuses_anonymous_and_wrong_tokens(messaging: Messaging, path: str) -> None:
+    assert api_status(messaging, path) == 401
+    assert api_status(messaging, path, "guess") == 401
+
+
+def test_http_api_answers_with_the_token(messaging: Messaging) -> None:
+    assert api_status(messaging, "/status", API_TOKEN) == 200
+
+
+# --- Health data stays out of the logs (keep this test last: it reads every log) ----
+
+CANARY = {"name": "Zebulon Quixworth", "phone": "+1 555 013 7788", "email": "zq.canary@example.org",
+          "symptom": "glowing violet kneecaps"}
+
+
+def canary_text(channel: str) -> str:
+    return (f"hi i'm {CANARY['name']} ({channel}), call me on {CANARY['phone']} or {CANARY['email']}, "
+            f"my lower back hurts and i have {CANARY['symptom']}")
+
+
+def test_no_message_text_reaches_any_log(messaging: Messaging) -> None:
+    fakes, servers = messaging.fakes, messaging.servers
+    servers.say(f"rest-{uuid.uuid4().hex}", canary_text("rest"))
+    visitor = Visitor(servers)
+    try:
+        visitor.say(canary_text("socketio"))
+    finally:
+        visitor.close()
+    chat = str(int(uuid.uuid4().int % 10**9))
+    messaging.post("telegram", telegram_update(int(chat), canary_text("telegram")), telegram_headers())
+    psid = f"psid-{uuid.uuid4().hex[:12]}"
+    body = messenger_event(psid, canary_text("messenger"))
+    messaging.post("facebook", body, meta_headers(body))
+    TextClient(messaging, "twilio", phone_number(), SMS_NUMBER).say(canary_text("sms"))
+    TextClient(messaging, "twilio_whatsapp", f"whatsapp:{phone_number()}", WHATSAPP_NUMBER).say(
+        canary_text("whatsapp"))
+    user, channel = f"U{uuid.uuid4().hex[:8].upper()}", f"D{uuid.uuid4().hex[:8].upper()}"
+    body = slack_message(user, channel, canary_text("slack"))
+    messaging.post("slack", body, slack_headers(body, "application/json"))
+    fakes.wait_for("telegram", "sendMessage", chat, 1)
+    fakes.wait_for("facebook", "messages", psid, 1)
+    fakes.wait_for("slack", "chat.postMessage", channel, 1)
+
+    logs = servers.logs().lower()
+    assert logs, "the servers wrote no log at all"
+    leaked = [value for value in CANARY.values() if value.lower() in logs]
+    leaked += [digits for digits in ("0137788", "013 7788") if digits in logs]
+    assert leaked == [], f"client text found in the server logs: {leaked}"
