@@ -74,8 +74,9 @@ class ActionHandleMisunderstanding(Action):
         if in_a_row < 2:
             dispatcher.utter_message(text=reply(f"input_{verdict}" if verdict in VERDICTS else "misunderstood"))
             return []
+        dispatcher.utter_message(text=reply("misunderstood_again"))
         dispatcher.utter_message(
-            text=reply("misunderstood_again"),
+            text=reply("choose_next"),
             buttons=[{"title": "Check my back pain", "payload": "/greet"},
                      {"title": "Talk to the clinic", "payload": "/request_human"},
                      {"title": "Start over", "payload": "/restart"}])

@@ -22,8 +22,10 @@ class AskQuestion:
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         asked = question(self.slot)
-        dispatcher.utter_message(text=asked.text,
-                                 buttons=[{"title": title, "payload": f"/{intent}"} for title, intent in asked.buttons])
+        dispatcher.utter_message(text=asked.text)
+        if asked.buttons:
+            dispatcher.utter_message(text=asked.prompt, buttons=[{"title": title, "payload": f"/{intent}"}
+                                                                 for title, intent in asked.buttons])
         return []
 
 

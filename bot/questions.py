@@ -20,10 +20,15 @@ ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "pain
                     "inflammation")
 
 
+# Terminal chat (rasa shell) cuts the line that carries buttons at the screen's width.
+MAX_PROMPT_LENGTH = 70
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
     buttons: tuple[tuple[str, str], ...]  # (title, intent)
+    prompt: str = ""  # the short line sent with the buttons, after the text
 
 
 @lru_cache(maxsize=1)
@@ -33,6 +38,13 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
     missing = [slot for slot in ASSESSMENT_SLOTS if not (questions.get(slot) or {}).get("text")]
     if missing:
         raise KnowledgeError(f"questions.yml: no question for {', '.join(missing)}")
+    for slot, entry in questions.items():
+        prompt = str(entry.get("prompt") or "")
+        if entry.get("buttons") and not 0 < len(prompt) <= MAX_PROMPT_LENGTH:
+            raise KnowledgeError(f"questions.yml: {slot} has buttons, so it needs a prompt of 1 to "
+                                 f"{MAX_PROMPT_LENGTH} characters")
+    if len(str((data.get("replies") or {}).get("choose_next") or "")) > MAX_PROMPT_LENGTH:
+        raise KnowledgeError(f"questions.yml: replies.choose_next is longer than {MAX_PROMPT_LENGTH} characters")
     for key in REQUIRED_REPLIES:
         if not (data.get("replies") or {}).get(key):
             raise KnowledgeError(f"questions.yml: replies.{key} is missing")
@@ -41,7 +53,7 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
 
 REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_again", "input_empty",
                     "input_no_words", "input_other_language", "input_too_long", "input_shorthand",
-                    "actions_unavailable")
+                    "actions_unavailable", "choose_next")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
@@ -59,7 +71,7 @@ def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | Non
     entry = _raw()["questions"][slot]
     text = _fill(entry["text"], knowledge or default_knowledge(), clinic or default_clinic())
     buttons = tuple((button["title"], button["payload"]) for button in entry.get("buttons") or [])
-    return Question(text, buttons)
+    return Question(text, buttons, str(entry.get("prompt") or ""))
 
 
 def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:

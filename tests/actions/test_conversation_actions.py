@@ -10,7 +10,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from actions.assessment_form import ActionFinishAssessment
 from actions.clinic import ActionContactClinic, ActionForgetMe, ActionHandleMisunderstanding, ActionShowSummary
 from actions.safety import ActionSafetyTriage
-from bot.questions import question
+from bot.questions import MAX_PROMPT_LENGTH, question
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 FORM_SLOTS = DOMAIN["forms"]["assessment_form"]["required_slots"]
@@ -46,9 +46,10 @@ def fallback(h, text="asdf qwer"):
 
 
 def misunderstand(dispatcher, h, events):
+    """The reply's last message: the one that carries buttons, if any."""
     assert ActionHandleMisunderstanding().run(dispatcher, h.tracker({}, events), {}) == []
-    [message] = dispatcher.messages
-    return message
+    assert all(not message["buttons"] for message in dispatcher.messages[:-1])
+    return dispatcher.messages[-1]
 
 
 def test_first_misunderstanding_asks_to_rephrase(dispatcher, h):
@@ -59,6 +60,8 @@ def test_first_misunderstanding_asks_to_rephrase(dispatcher, h):
 
 def test_second_misunderstanding_in_a_row_offers_buttons(dispatcher, h):
     message = misunderstand(dispatcher, h, [fallback(h), {"event": "bot", "text": "Sorry"}, fallback(h, "zzz")])
+    assert "still not getting it" in dispatcher.messages[0]["text"]
+    assert len(message["text"]) <= MAX_PROMPT_LENGTH
     payloads = [button["payload"] for button in message["buttons"]]
     assert "/request_human" in payloads
     for payload in payloads:
@@ -159,9 +162,13 @@ def test_every_form_slot_has_an_ask_action(registry, dispatcher, h, slot):
     name = f"action_ask_{slot}"
     assert name in registry
     assert registry[name](dispatcher, h.tracker({}), {}) == []
-    [message] = dispatcher.messages
     asked = question(slot)
-    assert message["text"] == asked.text
+    # The text first; buttons only with the short prompt after it (rasa shell cuts long button questions).
+    assert dispatcher.messages[0]["text"] == asked.text and dispatcher.messages[0]["buttons"] == []
+    texts = [message["text"] for message in dispatcher.messages]
+    assert texts == ([asked.text, asked.prompt] if asked.buttons else [asked.text])
+    message = dispatcher.messages[-1]
+    assert len(message["text"]) <= MAX_PROMPT_LENGTH or not asked.buttons
     assert [button["payload"] for button in message["buttons"]] == [f"/{intent}" for _, intent in asked.buttons]
     for button in message["buttons"]:
         assert button["payload"][1:] in INTENTS

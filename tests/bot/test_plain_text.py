@@ -45,9 +45,10 @@ def test_nothing_is_picked_when_no_options_were_offered() -> None:
 def test_the_consent_question_reads_as_a_numbered_list() -> None:
     asked = question("consent")
     buttons = [{"title": title, "payload": f"/{intent}"} for title, intent in asked.buttons]
-    text = numbered_options(asked.text, buttons)
+    text = numbered_options(asked.prompt, buttons)
     assert chosen_payload("1", buttons) == "/affirm"
-    assert "1. Yes, let's start" in text and len(text) < TWILIO_MAX_LENGTH
+    assert text.startswith("Shall we start?") and "1. Yes, let's start" in text
+    assert len(asked.text) < TWILIO_MAX_LENGTH
 
 
 def test_short_text_is_one_piece() -> None:

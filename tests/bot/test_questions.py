@@ -6,7 +6,8 @@ import pytest
 import yaml
 
 from bot.clinic import Clinic
-from bot.questions import ASSESSMENT_SLOTS, question, reply
+from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
+from bot.questions import ASSESSMENT_SLOTS, _raw, question, reply
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 FORM_SLOTS = DOMAIN["forms"]["assessment_form"]["required_slots"]
@@ -84,3 +85,12 @@ def test_button_intents_fill_their_slot_in_the_domain(knowledge, slot):
 @pytest.mark.parametrize("key", ["no_consent", "start_over"])
 def test_fixed_replies_exist(key):
     assert reply(key).strip()
+
+
+def test_a_question_with_buttons_needs_a_short_prompt(tmp_path):
+    source = yaml.safe_load((KNOWLEDGE_DIR / "questions.yml").read_text())
+    source["questions"]["inflammation"]["prompt"] = "x" * 71
+    path = tmp_path / "questions.yml"
+    path.write_text(yaml.safe_dump(source))
+    with pytest.raises(KnowledgeError, match="inflammation has buttons"):
+        _raw.__wrapped__(path)

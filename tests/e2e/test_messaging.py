@@ -118,8 +118,9 @@ def test_telegram_start_greets_and_a_button_press_moves_on(messaging: Messaging)
     chat = str(int(uuid.uuid4().int % 10**9))
     assert messaging.post("telegram", telegram_update(int(chat), "/start"), telegram_headers()) == 200
     greeting = messaging.fakes.wait_for("telegram", "sendMessage", chat, 1)
+    assert "back-pain self-check" in " ".join(call.fields["text"] for call in greeting)
     consent = next(call for call in greeting if "reply_markup" in call.fields)
-    assert "back-pain self-check" in consent.fields["text"]
+    assert consent.fields["text"] == "Shall we start?"
     keyboard = json.loads(consent.fields["reply_markup"])["inline_keyboard"]
     assert {button["callback_data"] for row in keyboard for button in row} == {"/affirm", "/deny"}
 
@@ -160,8 +161,9 @@ def test_messenger_signed_message_is_answered_with_quick_replies(messaging: Mess
     body = messenger_event(sender, "hi, my lower back hurts")
     assert messaging.post("facebook", body, meta_headers(body)) == 200
     sent = messenger_texts(messaging.fakes.wait_for("facebook", "messages", sender, 1))
+    assert "back-pain self-check" in " ".join(message.get("text", "") for message in sent)
     consent = next(message for message in sent if message.get("quick_replies"))
-    assert "back-pain self-check" in consent["text"]
+    assert consent["text"] == "Shall we start?"
     assert {reply["payload"] for reply in consent["quick_replies"]} == {"/affirm", "/deny"}
 
     count = len(messaging.fakes.sent("facebook", "messages", sender))
@@ -282,10 +284,12 @@ def test_slack_signed_message_and_button_click(messaging: Messaging) -> None:
     user, channel = f"U{uuid.uuid4().hex[:8].upper()}", f"D{uuid.uuid4().hex[:8].upper()}"
     body = slack_message(user, channel, "hi, my lower back hurts")
     assert messaging.post("slack", body, slack_headers(body, "application/json")) == 200
-    posted = messaging.fakes.wait_for("slack", "chat.postMessage", channel, 1)
+    # Slack replies in the background: the welcome text, then the question with its buttons.
+    posted = messaging.fakes.wait_for("slack", "chat.postMessage", channel, 2)
+    assert "back-pain self-check" in json.dumps([call.fields for call in posted])
     consent = next(call.fields for call in posted if call.fields.get("blocks"))
     blocks = json.dumps(consent["blocks"])
-    assert "back-pain self-check" in blocks and "/affirm" in blocks
+    assert "Shall we start?" in blocks and "/affirm" in blocks
 
     click = {"type": "block_actions", "user": {"id": user}, "channel": {"id": channel},
              "message": {"ts": f"{time.time():.6f}"},
