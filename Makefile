@@ -22,6 +22,7 @@ train: install
 	scripts/train.sh
 
 run: train
+	scripts/web_setup.sh
 	scripts/serve.sh run
 
 shell: train

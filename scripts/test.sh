@@ -33,5 +33,7 @@ rm -rf results/holdout
 $BIN/rasa test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout
 $BIN/python scripts/nlu_scores.py results/holdout --min-intent "$NLU_MIN_INTENT_F1" --min-entity "$NLU_MIN_ENTITY_F1"
 
+scripts/web_setup.sh
+scripts/install_browser.sh
 step "end-to-end tests against running servers"
 $BIN/python -m pytest tests/e2e -q

@@ -52,6 +52,8 @@ class Servers:
     def __init__(self, workdir: Path):
         self.workdir = workdir
         self.rasa_port, self.actions_port = free_port(), free_port()
+        # The demo page's port (the `web` fixture): Rasa allows that origin with --cors, as serve.sh does.
+        self.web_port = free_port()
         self.db = workdir / "conversations.db"
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(
@@ -82,7 +84,7 @@ class Servers:
         log = self.workdir / "rasa.log"
         self.rasa = self._start([str(BIN / "rasa"), "run", "--model", str(ROOT / "models"),
                                  "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
-                                 "--port", str(self.rasa_port)], log)
+                                 "--port", str(self.rasa_port), "--cors", f"http://localhost:{self.web_port}"], log)
         wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, log)
         # "/" answers before the model is ready; a real message proves the whole chain.
         deadline = time.monotonic() + START_TIMEOUT_S
@@ -127,3 +129,18 @@ def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Servers]:
     finally:
         running.stop(running.rasa)
         running.stop(running.actions)
+
+
+@pytest.fixture(scope="session")
+def web(servers: Servers) -> Iterator[str]:
+    """The demo clinic page (scripts/web_server.py) pointed at the test Rasa server; yields its URL."""
+    log = servers.workdir / "web.log"
+    env = {**servers.env, "WEB_PORT": str(servers.web_port), "RASA_URL": f"http://localhost:{servers.rasa_port}"}
+    process = subprocess.Popen([sys.executable, str(ROOT / "scripts" / "web_server.py")], cwd=ROOT, env=env,
+                               stdout=log.open("a"), stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        url = f"http://localhost:{servers.web_port}/"
+        wait_for(url, process, log, timeout=30)
+        yield url
+    finally:
+        servers.stop(process)
