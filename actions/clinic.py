@@ -5,15 +5,16 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset
+from rasa_sdk.events import AllSlotsReset, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import session_user_events
+from actions.questions import ask
 from actions.replies import send_result
 from bot.clinic import default_clinic
 from bot.input_check import INPUT_CHECK, VERDICTS
-from bot.questions import reply
+from bot.questions import ASSESSMENT_SLOTS, reply
 
 FALLBACK_INTENT = "nlu_fallback"
 
@@ -65,6 +66,8 @@ class ActionHandleMisunderstanding(Action):
         return "action_handle_misunderstanding"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        if (tracker.latest_message.get("intent") or {}).get("name") != FALLBACK_INTENT:
+            return self.understood_but_out_of_place(dispatcher, tracker)
         in_a_row = 0
         for event in reversed(session_user_events(tracker)):
             if (event.get("parse_data") or {}).get("intent", {}).get("name") != FALLBACK_INTENT:
@@ -81,3 +84,18 @@ class ActionHandleMisunderstanding(Action):
                      {"title": "Talk to the clinic", "payload": "/request_human"},
                      {"title": "Start over", "payload": "/restart"}])
         return []
+
+    @staticmethod
+    def understood_but_out_of_place(dispatcher: CollectingDispatcher, tracker: Tracker) -> list[dict[str, Any]]:
+        """Run as the dialogue policy's fallback: the message was read, but fits nowhere just now.
+
+        ("hello" in the middle of a question, say.) The open question is asked again and
+        the message is taken back, as Rasa's own fallback does: otherwise the policy,
+        still facing the same message, would pick this action again and again until
+        Rasa's loop breaker stops the conversation for good.
+        """
+        dispatcher.utter_message(text=reply("misunderstood"))
+        slot = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") else None
+        if slot in ASSESSMENT_SLOTS:
+            ask(dispatcher, slot)
+        return [UserUtteranceReverted()]

@@ -21,12 +21,17 @@ class AskQuestion:
         return f"action_ask_{self.slot}"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        asked = question(self.slot)
-        dispatcher.utter_message(text=asked.text)
-        if asked.buttons:
-            dispatcher.utter_message(text=asked.prompt, buttons=[{"title": title, "payload": f"/{intent}"}
-                                                                 for title, intent in asked.buttons])
+        ask(dispatcher, self.slot)
         return []
+
+
+def ask(dispatcher: CollectingDispatcher, slot: str) -> None:
+    """The question's text, then (if it has buttons) its short prompt carrying them."""
+    asked = question(slot)
+    dispatcher.utter_message(text=asked.text)
+    if asked.buttons:
+        dispatcher.utter_message(text=asked.prompt, buttons=[{"title": title, "payload": f"/{intent}"}
+                                                             for title, intent in asked.buttons])
 
 
 for _slot in ASSESSMENT_SLOTS:

@@ -17,6 +17,7 @@ curl) are not browsers and pass.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 from collections.abc import Awaitable, Callable
@@ -68,8 +69,12 @@ def never_silent(on_new_message: Handler) -> Handler:
             await send_response(recipient_id, response)
 
         channel.send_response = counting_send  # type: ignore[method-assign]
+        result = None
         try:
             result = await on_new_message(message)
+        except (Exception, asyncio.CancelledError) as error:
+            # Caught here so that Rasa's own handlers, which log the client's text, never see it.
+            logger.error("Handling a message failed (%s).", type(error).__name__)
         finally:
             channel.send_response = send_response  # type: ignore[method-assign]
         if sent == 0:
@@ -80,19 +85,54 @@ def never_silent(on_new_message: Handler) -> Handler:
     return handle
 
 
+MAX_SENDER_LENGTH = 256
+BODY_SHAPE = 'Send a JSON object: {"sender": "<conversation id>", "message": "<text>"}.'
+
+
+def rest_body_problem(request: Request) -> str | None:
+    """What is wrong with a REST message's body, in words its developer can act on; None if fine.
+
+    Rasa would take a missing sender as the shared conversation "default" (mixing
+    clients), and crash on a message that is not text.
+    """
+    try:
+        body = request.json
+    except Exception:  # noqa: BLE001 - Sanic raises its own error types for unreadable JSON
+        return f"The body is not valid JSON. {BODY_SHAPE}"
+    if not isinstance(body, dict):
+        return BODY_SHAPE
+    sender = body.get("sender")
+    if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_LENGTH:
+        return f'"sender" must be text of 1 to {MAX_SENDER_LENGTH} characters. {BODY_SHAPE}'
+    if body.get("message") is not None and not isinstance(body["message"], str):
+        return f'"message" must be text. {BODY_SHAPE}'
+    if body.get("metadata") is not None and not isinstance(body["metadata"], dict):
+        return '"metadata" must be a JSON object.'
+    return None
+
+
 class NeverSilentRestInput(RestInput):
     """Rasa's REST channel (same webhook, ``/webhooks/rest/webhook``) that never answers with nothing."""
+
+    def _extract_input_channel(self, request: Request) -> str:
+        # Rasa lets the body name any channel; a REST client is a REST client.
+        return self.name()
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().blueprint(never_silent(on_new_message))
         allowed = allowed_origins()
 
         @blueprint.middleware("request")
-        async def refuse_foreign_pages(request: Request) -> HTTPResponse | None:
-            if request.method != "OPTIONS" and not origin_allowed(request.headers.get("Origin"), allowed):
+        async def check_request(request: Request) -> HTTPResponse | None:
+            if request.method == "OPTIONS":
+                return None
+            if not origin_allowed(request.headers.get("Origin"), allowed):
                 logger.warning("Refused a REST request from a web origin not in CORS_ORIGINS.")
                 return response.json({"error": "This origin may not use the assistant."},
                                      status=HTTPStatus.FORBIDDEN)
+            problem = rest_body_problem(request) if request.method == "POST" else None
+            if problem:
+                return response.json({"error": problem}, status=HTTPStatus.BAD_REQUEST)
             return None
 
         return blueprint

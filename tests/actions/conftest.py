@@ -25,7 +25,7 @@ def entity(text, phrase, kind, value, role=None):
     return found
 
 
-def make_tracker(slots=None, events=(), sender_id="test-user"):
+def make_tracker(slots=None, events=(), sender_id="test-user", active_loop=None):
     """A tracker whose latest message is the last user event (or empty)."""
     events = list(events)
     users = [e for e in events if e.get("event") == "user"]
@@ -34,7 +34,8 @@ def make_tracker(slots=None, events=(), sender_id="test-user"):
         # Rasa sends the whole parse result of the last message as latest_message.
         latest = {**users[-1]["parse_data"], "text": users[-1]["text"]}
     return Tracker(sender_id=sender_id, slots=dict(slots or {}), latest_message=latest, events=events,
-                   paused=False, followup_action=None, active_loop={}, latest_action_name="action_listen")
+                   paused=False, followup_action=None, active_loop={"name": active_loop} if active_loop else {},
+                   latest_action_name="action_listen")
 
 
 @pytest.fixture

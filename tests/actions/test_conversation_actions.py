@@ -10,7 +10,7 @@ from rasa_sdk.executor import ActionExecutor, CollectingDispatcher
 from actions.assessment_form import ActionFinishAssessment
 from actions.clinic import ActionContactClinic, ActionForgetMe, ActionHandleMisunderstanding, ActionShowSummary
 from actions.safety import ActionSafetyTriage
-from bot.questions import MAX_PROMPT_LENGTH, question
+from bot.questions import MAX_PROMPT_LENGTH, question, reply
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 FORM_SLOTS = DOMAIN["forms"]["assessment_form"]["required_slots"]
@@ -182,3 +182,21 @@ def test_start_over_restarts(registry, dispatcher, h):
     events = registry[name](dispatcher, h.tracker({}), {})
     assert [e["event"] for e in events] == ["restart"]
     assert "start fresh" in h.all_text(dispatcher)
+
+
+def test_a_message_that_fits_nowhere_mid_question_is_taken_back_and_the_question_asked_again(dispatcher, h):
+    # "hello" in the middle of the safety check: the form cannot use it and no rule covers it.
+    tracker = h.tracker({"requested_slot": "red_flags"}, [h.user_event("hello", intent="greet")],
+                        active_loop="assessment_form")
+    events = ActionHandleMisunderstanding().run(dispatcher, tracker, {})
+    assert [event["event"] for event in events] == ["rewind"]
+    texts = h.texts(dispatcher)
+    assert texts[0] == reply("misunderstood")
+    assert texts[1:] == [question("red_flags").text, question("red_flags").prompt]
+    assert [button["payload"] for button in dispatcher.messages[-1]["buttons"]] == ["/deny"]
+
+
+def test_a_message_that_fits_nowhere_outside_the_assessment_is_taken_back(dispatcher, h):
+    tracker = h.tracker({}, [h.user_event("bye", intent="goodbye")])
+    assert [event["event"] for event in ActionHandleMisunderstanding().run(dispatcher, tracker, {})] == ["rewind"]
+    assert h.texts(dispatcher) == [reply("misunderstood")]

