@@ -204,7 +204,8 @@ def test_assessment_card_print_reload_and_continue(web: str, tab: Tab) -> None:
     assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
     assert page.locator(".bpw-log").evaluate("log => log.scrollWidth <= log.clientWidth")
     shoot(page, "widget-phone.png")
-    card.evaluate("node => node.scrollIntoView({block: 'start'})")
+    card.evaluate("card => { const log = card.closest('.bpw-log'); "
+                  "log.scrollTop = card.parentElement.offsetTop - log.offsetTop; }")
     shoot(page, "widget-phone-card.png")
     page.set_viewport_size(DESKTOP)
 
