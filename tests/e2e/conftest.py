@@ -61,9 +61,13 @@ class Servers:
             .replace("localhost:5055", f"localhost:{self.actions_port}")
             .replace('"conversations.db"', json.dumps(str(self.db))))
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
-                    "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+                    "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
+                    # Browsers may call Rasa only from the demo page's origin (rasa_extensions/channels.py).
+                    "CORS_ORIGINS": f"http://localhost:{self.web_port}"}
         # Channels file; a test module may point it at another (messaging apps).
         self.credentials = ROOT / "credentials.yml"
+        # More `rasa run` options, e.g. the HTTP API with its token.
+        self.rasa_args: list[str] = []
         self.actions: subprocess.Popen | None = None
         self.rasa: subprocess.Popen | None = None
         self.rasa_starts = 0
@@ -84,7 +88,8 @@ class Servers:
         log = self.workdir / "rasa.log"
         self.rasa = self._start([str(BIN / "rasa"), "run", "--model", str(ROOT / "models"),
                                  "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
-                                 "--port", str(self.rasa_port), "--cors", f"http://localhost:{self.web_port}"], log)
+                                 "--port", str(self.rasa_port), "--cors", f"http://localhost:{self.web_port}",
+                                 *self.rasa_args], log)
         wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, log)
         # "/" answers before the model is ready; a real message proves the whole chain.
         deadline = time.monotonic() + START_TIMEOUT_S
