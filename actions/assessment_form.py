@@ -15,6 +15,7 @@ from bot.assessment import UNKNOWN, assess
 from bot.duration import parse_duration
 from bot.pain import parse_pain_score
 from bot.questions import reply
+from bot.screening import says_none_apply
 
 YES, NO = "yes", "no"
 
@@ -43,6 +44,10 @@ class ValidateAssessmentForm(FormValidationAction):
         real = [flag for flag in flags if flag != CLEAR]
         if real:
             return {"red_flags": real}
+        if CLEAR in flags and not says_none_apply(tracker.latest_message.get("text")):
+            # The model heard a "no" the client's words do not hold: ask again, never assume safety.
+            dispatcher.utter_message(text=reply("screening_unclear"))
+            return {"red_flags": None}
         return {"red_flags": [] if CLEAR in flags else None}
 
     def _validate_list(self, slot: str, entity: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:

@@ -15,7 +15,7 @@ def form():
 
 @pytest.fixture
 def tracker(h):
-    return h.tracker({"requested_slot": None})
+    return h.tracker({"requested_slot": None}, [h.user_event("no, none of those", intent="deny")])
 
 
 # --- red flags ------------------------------------------------------------------------------------
@@ -37,6 +37,20 @@ def tracker(h):
 ])
 def test_validate_red_flags(form, dispatcher, tracker, value, expected):
     assert form.validate_red_flags(value, dispatcher, tracker, {}) == {"red_flags": expected}
+
+
+@pytest.mark.parametrize("answer", ["null", "'; DROP TABLE events; --", "%s%s%s%n", "\\n\\r", "ok", "hmm", ""])
+def test_a_guessed_no_never_clears_the_safety_check(form, dispatcher, h, answer):
+    tracker = h.tracker({"requested_slot": "red_flags"}, [h.user_event(answer, intent="deny")])
+    assert form.validate_red_flags(["none"], dispatcher, tracker, {}) == {"red_flags": None}
+    assert "clear answer" in h.all_text(dispatcher)
+
+
+@pytest.mark.parametrize("answer", ["no", "Nope!", "none of those", "I don't have any", "havent got any",
+                                    "nothing like that", "/deny", "NO.", "I’m fine thanks"])
+def test_a_real_no_clears_it(form, dispatcher, h, answer):
+    tracker = h.tracker({"requested_slot": "red_flags"}, [h.user_event(answer, intent="deny")])
+    assert form.validate_red_flags(["none"], dispatcher, tracker, {}) == {"red_flags": []}
 
 
 # --- pain location and activities --------------------------------------------------------------------

@@ -89,6 +89,9 @@ def test_odd_message_is_answered_and_the_conversation_goes_on(servers: Servers, 
     replies = servers.say(sender, message)
     assert texts(replies).strip(), f"no reply to {message[:40]!r}"
     assert assessment(replies) is None
+    if "could be a warning sign" in texts(replies):
+        # Taken, cautiously, for a warning sign: the check stops; a greeting starts it again.
+        assert "safety check" in texts(servers.say(sender, "hi")).lower()
     for _ in range(2):
         after = texts(servers.say(sender, "no none of those")).lower()
         if "where" in after or "what were you doing" in after:
