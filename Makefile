@@ -8,7 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train run shell test unit lint validate evaluate clean bench
+.PHONY: install train run shell test unit lint validate evaluate clean bench forget-old
 
 $(STAMP): requirements.txt constraints.txt
 	scripts/bootstrap.sh
@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 
 unit: install
-	$(BIN)/python -m pytest tests/bot tests/actions -q
+	$(BIN)/python -m pytest tests/bot tests/actions tests/rasa_extensions -q
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings
@@ -49,6 +49,11 @@ evaluate: install
 # a benchmark (about half an hour), not part of `make test`.
 bench: install
 	$(BIN)/python bench/run.py
+
+# Delete conversations idle for more than RETENTION_DAYS (30) from the tracker store
+# named by RASA_ENDPOINTS (endpoints.yml). Run it daily from cron or a timer.
+forget-old: install
+	$(BIN)/python -m rasa_extensions.retention
 
 clean:
 	rm -rf models results build logs .pytest_cache

@@ -16,11 +16,22 @@ mkdir -p "$LOG_DIR" build
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
 export RASA_TELEMETRY_ENABLED=false TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
 
-# The action server's address follows ACTIONS_PORT.
-endpoints=endpoints.yml
-if [ "$ACTIONS_PORT" != "5055" ]; then
+# Production settings are chosen by files: RASA_ENDPOINTS (endpoints.production.yml:
+# PostgreSQL and Redis) and RASA_CREDENTIALS (credentials.production.yml: messaging apps).
+endpoints=${RASA_ENDPOINTS:-endpoints.yml}
+credentials=${RASA_CREDENTIALS:-credentials.yml}
+# With the embedded defaults, the action server's address follows ACTIONS_PORT.
+if [ "$endpoints" = "endpoints.yml" ] && [ "$ACTIONS_PORT" != "5055" ]; then
   sed "s#localhost:5055#localhost:${ACTIONS_PORT}#" endpoints.yml > build/endpoints.yml
   endpoints=build/endpoints.yml
+fi
+# Rasa's HTTP API stays off unless a token protects it.
+api_args=()
+if [ -n "${RASA_API_TOKEN:-}" ]; then
+  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+elif [ "${RASA_ENABLE_API:-false}" = "true" ]; then
+  echo "RASA_ENABLE_API=true needs RASA_API_TOKEN: the HTTP API is never open without a token." >&2
+  exit 1
 fi
 
 .venv/bin/rasa run actions --actions actions --port "$ACTIONS_PORT" >"$LOG_DIR/actions.log" 2>&1 &
@@ -45,6 +56,6 @@ else
   echo "Demo clinic page with the chat widget on http://localhost:${WEB_PORT}"
   echo "Rasa server on http://localhost:${RASA_PORT} (REST: /webhooks/rest/webhook, socket.io), actions on :${ACTIONS_PORT}"
   read -ra cors_origins <<<"${CORS_ORIGINS//,/ }"
-  .venv/bin/rasa run --model models --endpoints "$endpoints" --credentials credentials.yml --port "$RASA_PORT" \
-    --cors "${cors_origins[@]}"
+  .venv/bin/rasa run --model models --endpoints "$endpoints" --credentials "$credentials" --port "$RASA_PORT" \
+    --cors "${cors_origins[@]}" "${api_args[@]}"
 fi

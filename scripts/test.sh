@@ -15,8 +15,8 @@ step() { printf '\n=== %s\n' "$*"; }
 step "lint (ruff)"
 $BIN/ruff check .
 
-step "unit tests (bot/, actions/)"
-$BIN/python -m pytest tests/bot tests/actions -q
+step "unit tests (bot/, actions/, rasa_extensions/)"
+$BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions -q
 
 step "training data validation"
 $BIN/rasa data validate --fail-on-warnings
@@ -33,7 +33,9 @@ rm -rf results/holdout
 $BIN/rasa test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout
 $BIN/python scripts/nlu_scores.py results/holdout --min-intent "$NLU_MIN_INTENT_F1" --min-entity "$NLU_MIN_ENTITY_F1"
 
+step "web widget and browser set-up (npm ci for socket.io-client, Debian chromium)"
 scripts/web_setup.sh
 scripts/install_browser.sh
+
 step "end-to-end tests against running servers"
 $BIN/python -m pytest tests/e2e -q
