@@ -53,7 +53,8 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
 
 REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_again", "input_empty",
                     "input_no_words", "input_other_language", "input_too_long", "input_shorthand",
-                    "actions_unavailable", "choose_next", "screening_unclear")
+                    "actions_unavailable", "choose_next", "screening_unclear",
+                    "result_lead")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:

@@ -200,3 +200,17 @@ def test_every_vocabulary_value_passes_through(h):
     data = assessment_input(h.tracker(slots))
     assert data.activities == knowledge.values("activity")
     assert data.pain_locations == knowledge.values("pain_location")
+
+
+def test_the_widget_gets_the_card_with_a_short_lead_not_the_result_twice(dispatcher, h):
+    events = [h.user_event(QL_TEXT, channel="socketio")]
+    finish(dispatcher, h.tracker(QL_SLOTS, events))
+    assert h.texts(dispatcher) == [reply("result_lead")]
+    assert payloads(dispatcher)[0]["assessment"]["triage"] == "massage_ok"
+
+
+def test_urgent_advice_is_text_on_the_widget_too(dispatcher, h):
+    events = [h.user_event("i've had a fever for days", channel="socketio")]
+    finish(dispatcher, h.tracker({**QL_SLOTS, "red_flags": ["fever"]}, events))
+    assert "doctor" in h.all_text(dispatcher).lower() and reply("result_lead") not in h.texts(dispatcher)
+    assert payloads(dispatcher)[0]["assessment"]["triage"] == "urgent"
