@@ -33,6 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.questions import reply
+from rasa_extensions.tracker_store import ConversationStoreUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -72,7 +73,7 @@ def never_silent(on_new_message: Handler) -> Handler:
         result = None
         try:
             result = await on_new_message(message)
-        except (Exception, asyncio.CancelledError) as error:
+        except (Exception, asyncio.CancelledError, ConversationStoreUnavailable) as error:
             # Caught here so that Rasa's own handlers, which log the client's text, never see it.
             logger.error("Handling a message failed (%s).", type(error).__name__)
         finally:

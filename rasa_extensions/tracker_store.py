@@ -4,13 +4,28 @@ When a client asks to be forgotten, ``action_forget_me`` runs; on the save that
 follows, this store deletes every stored event of that sender instead of
 appending the new ones. Deleting from inside the action would not work: Rasa
 writes the in-memory conversation back after the action returns.
+
+Two more things a health conversation needs from the store:
+
+- When the database is unreachable, Rasa's fail-safe wrapper would quietly start the
+  client's conversation afresh in memory (a client half-way through the safety
+  check would be greeted as new) and log the failed SQL with its parameters, which
+  hold what the client typed. Here a failure becomes ``ConversationStoreUnavailable``,
+  named by its error type only; it passes the fail-safe wrapper, and the channel
+  answers with the "briefly unavailable" notice. The conversation resumes, intact,
+  when the database is back.
+- Pooled connections are tested before use, so a database restart costs no turn.
 """
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import ActionExecuted
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -24,12 +39,46 @@ def asked_to_forget(tracker: DialogueStateTracker) -> bool:
                for event in tracker.events)
 
 
+class ConversationStoreUnavailable(BaseException):
+    """The database could not be read or written.
+
+    A BaseException on purpose: Rasa's FailSafeTrackerStore catches every Exception
+    and carries on with an empty conversation, which is the one thing not to do here.
+    ``rasa_extensions.channels.never_silent`` catches it and answers the client.
+    """
+
+
+@contextmanager
+def database_errors_named_only() -> Iterator[None]:
+    try:
+        yield
+    except sa.exc.SQLAlchemyError as error:
+        logger.error("The conversation store is unavailable (%s).", type(error).__name__)
+        raise ConversationStoreUnavailable(type(error).__name__) from None
+
+
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+
+    async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
+        with database_errors_named_only():
+            return await super().retrieve(sender_id)
+
+    async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
+        with database_errors_named_only():
+            return await super().retrieve_full_tracker(conversation_id)
+
     async def save(self, tracker: DialogueStateTracker) -> None:
-        if not asked_to_forget(tracker):
-            await super().save(tracker)
-            return
-        with self.session_scope() as session:
-            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
-            session.commit()
+        with database_errors_named_only():
+            if not asked_to_forget(tracker):
+                await super().save(tracker)
+                return
+            with self.session_scope() as session:
+                deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
+                session.commit()
         logger.info("Deleted a conversation on the client's request (%d events).", deleted)

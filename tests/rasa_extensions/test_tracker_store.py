@@ -1,0 +1,54 @@
+"""The SQL store: forgetting, and a database failure that is neither hidden nor logged with client text."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from rasa_extensions.tracker_store import ConversationStoreUnavailable, ForgetfulSQLTrackerStore
+
+SECRET = "my name is Quentin Marlowe and my bladder"
+
+
+@pytest.fixture()
+def store(tmp_path: Path) -> ForgetfulSQLTrackerStore:
+    return ForgetfulSQLTrackerStore(Domain.empty(), dialect="sqlite", db=str(tmp_path / "c.db"))
+
+
+def conversation(*events: object) -> DialogueStateTracker:
+    return DialogueStateTracker.from_events("client-1", [UserUttered(SECRET), *events])
+
+
+def test_conversations_are_kept_and_forgotten_on_request(store: ForgetfulSQLTrackerStore) -> None:
+    asyncio.run(store.save(conversation()))
+    assert asyncio.run(store.retrieve("client-1")) is not None
+    asyncio.run(store.save(conversation(ActionExecuted("action_forget_me"))))
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("select count(*) from events")).scalar() == 0
+
+
+def test_a_broken_database_is_reported_past_rasas_fail_safe_without_client_text(
+        store: ForgetfulSQLTrackerStore, caplog: pytest.LogCaptureFixture) -> None:
+    asyncio.run(store.save(conversation()))
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("drop table events"))
+    fail_safe = FailSafeTrackerStore(store)
+    with caplog.at_level(logging.DEBUG):
+        with pytest.raises(ConversationStoreUnavailable):
+            asyncio.run(fail_safe.retrieve("client-1"))
+        with pytest.raises(ConversationStoreUnavailable):
+            asyncio.run(fail_safe.save(conversation()))
+    assert "OperationalError" in caplog.text
+    assert "Quentin" not in caplog.text and "INSERT" not in caplog.text
+
+
+def test_pooled_connections_are_checked_before_use(store: ForgetfulSQLTrackerStore) -> None:
+    assert store.engine.pool._pre_ping
