@@ -27,6 +27,7 @@ import shutil
 import signal
 import statistics
 import subprocess
+import sys
 import tempfile
 import threading
 import time
@@ -591,3 +592,19 @@ def test_first_message_after_an_unnoticed_postgres_restart(cluster: Cluster) -> 
         # Each server's next request finds the pool renewed: leave both healthy for whatever runs next.
         for server in (0, 1):
             post(cluster.port(server), f"flush-{uuid.uuid4().hex}", "hello", timeout=60)
+
+
+def test_retention_deletes_idle_conversations_from_postgres(cluster: Cluster) -> None:
+    """``make forget-old`` on PostgreSQL: a conversation idle for 40 days goes, a fresh one stays."""
+    idle, fresh = f"retention-idle-{uuid.uuid4().hex}", f"retention-fresh-{uuid.uuid4().hex}"
+    for sender in (idle, fresh):
+        assert post(cluster.port(0), sender, "hello", timeout=60).error is None
+    with cluster.connect() as connection, connection.cursor() as cursor:
+        cursor.execute("update events set timestamp = timestamp - 40 * 86400 where sender_id = %s", (idle,))
+    connection.close()
+    done = subprocess.run([sys.executable, "-m", "rasa_extensions.retention", "--endpoints", str(cluster.a.endpoints)],
+                          cwd=ROOT, env=cluster.a.env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Deleted" in done.stdout and "30 days" in done.stdout
+    stored = cluster.events([idle, fresh])
+    assert stored[idle] == [] and stored[fresh], "only the idle conversation is deleted"
