@@ -10,6 +10,11 @@ wait instead of an answer (measured: tests/e2e/test_production.py).
 
 Here a waiting message renews its own ticket every time it checks the lock, so only
 the tickets of messages nobody is waiting on any more (a dead server's) expire.
+
+The lifetime is a setting of its own (``lock_lifetime``, default 30 s): it must be
+longer than the slowest message (about 10 s under heavy load here) and well below
+the 60 s after which the web server (Sanic, without Rasa's HTTP API) cancels a
+request, or a client waiting behind a crashed server's lock would be cut off.
 Select it in the endpoints file with ``type: rasa_extensions.lock_store.PatientRedisLockStore``.
 """
 
@@ -17,15 +22,25 @@ from __future__ import annotations
 
 import asyncio
 import time
+from contextlib import AbstractAsyncContextManager
 from typing import Any
 
 from rasa.core.lock import TicketLock
-from rasa.core.lock_store import LOCK_LIFETIME, LockError, LockStore, RedisLockStore
+from rasa.core.lock_store import LockError, LockStore, RedisLockStore
 from rasa.utils.endpoints import EndpointConfig
+
+DEFAULT_LOCK_LIFETIME_S = 30.0
 
 
 class PatientWaiting(LockStore):
     """Waiting for a lock keeps the waiter's ticket alive (mixed into a concrete lock store)."""
+
+    lifetime = DEFAULT_LOCK_LIFETIME_S
+
+    def lock(self, conversation_id: str, lock_lifetime: float | None = None,
+             wait_time_in_seconds: float = 1) -> AbstractAsyncContextManager[TicketLock]:
+        # Rasa's processor never passes a lifetime; the store's own setting applies.
+        return super().lock(conversation_id, lock_lifetime or self.lifetime, wait_time_in_seconds)
 
     async def _acquire_lock(self, conversation_id: str, ticket: int, wait_time_in_seconds: float) -> TicketLock:
         while True:
@@ -44,7 +59,7 @@ class PatientWaiting(LockStore):
             return
         for waiting in lock.tickets:
             if waiting.number == ticket:
-                waiting.expires = max(waiting.expires, time.time() + LOCK_LIFETIME)
+                waiting.expires = max(waiting.expires, time.time() + self.lifetime)
         lock.remove_expired_tickets()
         self.save_lock(lock)
 
@@ -56,4 +71,5 @@ class PatientRedisLockStore(PatientWaiting, RedisLockStore):
         # Rasa builds a lock store named by module path from the endpoint's settings object.
         if endpoint_config is not None:
             settings = {"host": endpoint_config.url, **endpoint_config.kwargs, **settings}
+        self.lifetime = float(settings.pop("lock_lifetime", DEFAULT_LOCK_LIFETIME_S))
         super().__init__(**settings)

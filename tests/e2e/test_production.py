@@ -49,7 +49,7 @@ from tests.e2e.helpers import assessment, texts
 
 SERVICES = ROOT / "scripts" / "services.sh"
 ENDPOINTS = ROOT / "endpoints.production.yml"
-# Longer than Rasa's ticket-lock lifetime (60 s): a message may wait that long for the
+# Longer than the lock lifetime (30 s, endpoints.production.yml): a message may wait that long for the
 # lock of a server that was killed while holding it.
 REQUEST_TIMEOUT_S = 150
 # What "fails fast" means for a request while PostgreSQL or Redis is away.
@@ -370,7 +370,7 @@ def test_killed_server_loses_no_conversation(cluster: Cluster) -> None:
 
     # A client whose request failed sends the message again, to server b, unless it was stored before the kill
     # (then only the reply was lost). Server a may have died holding the conversation's lock: b then waits for it
-    # to expire (Rasa's ticket-lock lifetime, 60 s by default).
+    # to expire (lock_lifetime in endpoints.production.yml, 30 s).
     retried, processed_unanswered = [], 0
     for number, client in failed:
         if len(cluster.user_texts(client.sender)) == 3:

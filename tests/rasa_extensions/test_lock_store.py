@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockError
@@ -48,8 +49,20 @@ def test_built_from_the_endpoints_file_settings() -> None:
     from rasa.utils.endpoints import EndpointConfig
 
     config = EndpointConfig(url="redis.internal", type="rasa_extensions.lock_store.PatientRedisLockStore",
-                            port=6380, db=2, key_prefix="backpain", socket_timeout=3)
+                            port=6380, db=2, key_prefix="backpain", socket_timeout=3, lock_lifetime=25)
     store = LockStore.create(config)
     assert isinstance(store, PatientRedisLockStore)
+    assert store.lifetime == 25
     assert store.red.connection_pool.connection_kwargs["host"] == "redis.internal"
     assert store.red.connection_pool.connection_kwargs["port"] == 6380
+
+
+def test_tickets_get_the_stores_lifetime() -> None:
+    store = PatientMemoryLockStore()
+    store.lifetime = 7
+
+    async def hold() -> float:
+        async with store.lock("client") as lock:
+            return lock.tickets[0].expires - time.time()
+
+    assert 6 < asyncio.run(hold()) <= 7
