@@ -548,14 +548,7 @@ def test_redis_paused_or_stopped_fails_fast_and_heals(cluster: Cluster) -> None:
     assert all("briefly unavailable" in texts(answer.replies) for answer in answers), answers
     heals(cluster, client, "Redis resumed")
 
-    client = screened(cluster, "redis-stopped")
-    cluster.services("stop", "redis")
-    try:
-        answers = during_outage(cluster, client, "Redis stopped")
-    finally:
-        cluster.services("start", "redis")
-    assert all(answer.status == 200 and "briefly unavailable" in texts(answer.replies) for answer in answers)
-    heals(cluster, client, "Redis restarted")
+    stopped_then_heals(cluster, "redis", "Redis")
 
     # A restart nobody noticed: the pooled connections are stale, the client library reconnects.
     client = screened(cluster, "redis-restarted")
@@ -565,17 +558,22 @@ def test_redis_paused_or_stopped_fails_fast_and_heals(cluster: Cluster) -> None:
     assert CANARY not in cluster.a.logs() + cluster.b.logs(), "a client's message reached the logs"
 
 
-def test_postgres_stopped_fails_fast_and_heals(cluster: Cluster) -> None:
-    client = screened(cluster, "postgres-stopped")
-    cluster.services("stop", "postgres")
+def stopped_then_heals(cluster: Cluster, service: str, name: str) -> None:
+    """A service stopped: each request gets the notice at once; once it is back the conversation goes on."""
+    client = screened(cluster, f"{service}-stopped")
+    cluster.services("stop", service)
     try:
-        answers = during_outage(cluster, client, "PostgreSQL stopped")
+        answers = during_outage(cluster, client, f"{name} stopped")
     finally:
-        cluster.services("start", "postgres")
+        cluster.services("start", service)
+    assert all(answer.status == 200 and "briefly unavailable" in texts(answer.replies) for answer in answers), answers
+    heals(cluster, client, f"{name} restarted")
+
+
+def test_postgres_stopped_fails_fast_and_heals(cluster: Cluster) -> None:
     # Rasa 3.6's FailSafeTrackerStore would start the conversation afresh in memory and answer as to a new
     # client; the project's store refuses that (rasa_extensions/tracker_store.py), so the client hears it.
-    assert all(answer.status == 200 and "briefly unavailable" in texts(answer.replies) for answer in answers), answers
-    heals(cluster, client, "PostgreSQL restarted")
+    stopped_then_heals(cluster, "postgres", "PostgreSQL")
     assert CANARY not in cluster.a.logs() + cluster.b.logs(), "a client's message reached the logs"
 
 
