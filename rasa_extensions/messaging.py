@@ -21,7 +21,6 @@ environment variables only. What they add:
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import hmac
 import logging
 import os
@@ -196,19 +195,15 @@ class ClinicFacebookInput(FacebookInput):
 
     def signed_by_meta(self, request: Request) -> bool:
         """Meta signs with SHA-256 (``X-Hub-Signature-256``) and, for older apps, SHA-1."""
-        for header, digest in (("X-Hub-Signature-256", hashlib.sha256), ("X-Hub-Signature", hashlib.sha1)):
+        for header, algorithm in (("X-Hub-Signature-256", "sha256"), ("X-Hub-Signature", "sha1")):
             given = request.headers.get(header)
             if given:
-                expected = hmac.new(self.fb_secret.encode(), request.body, digest).hexdigest()
-                return hmac.compare_digest(given.encode(), f"{header_prefix(digest)}={expected}".encode())
+                expected = hmac.new(self.fb_secret.encode(), request.body, algorithm).hexdigest()
+                return hmac.compare_digest(given.encode(), f"{algorithm}={expected}".encode())
         return False
 
     def get_output_channel(self) -> OutputChannel:
         return ClinicMessengerBot(messenger_client(self.fb_access_token))
-
-
-def header_prefix(digest: Any) -> str:
-    return "sha256" if digest is hashlib.sha256 else "sha1"
 
 
 # --- Twilio: SMS and WhatsApp -----------------------------------------------------
