@@ -123,6 +123,13 @@ def test_goodbye_keeps_no_activity_but_keeps_a_warning_sign(matcher):
     assert live_red_flags(entities) == ["bilateral_leg_symptoms"]
 
 
+def test_question_about_exercises_fills_no_activity(matcher):
+    # "is cycling ok after lifting?" asks about massage and exercise; it does not describe the pain.
+    text = "is cycling ok for a back i hurt lifting"
+    entities = resolve_entities(text, [diet(text, "lifting", "activity")], matcher, EXTRACTOR, intent="faq")
+    assert of(entities, "activity") == []
+
+
 def test_span_over_several_warning_signs_becomes_each_sign(matcher):
     text = "it's gone numb around my privates and both legs are tingly"
     flags = resolve(matcher, text, [diet(text, "s gone numb around my privates and both legs are tingly", "red_flag")])
