@@ -33,6 +33,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot.questions import reply
+from rasa_extensions import kept_connections
 from rasa_extensions.tracker_store import ConversationStoreUnavailable
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ class NeverSilentRestInput(RestInput):
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().blueprint(never_silent(on_new_message))
         allowed = allowed_origins()
+        blueprint.before_server_stop(kept_connections.close_all)
 
         @blueprint.middleware("request")
         async def check_request(request: Request) -> HTTPResponse | None:

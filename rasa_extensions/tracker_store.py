@@ -15,6 +15,12 @@ Two more things a health conversation needs from the store:
   answers with the "briefly unavailable" notice. The conversation resumes, intact,
   when the database is back.
 - Pooled connections are tested before use, so a database restart costs no turn.
+
+On the SQLite default, connections are kept open (Rasa opens a new one for every
+read and write) and the database runs in write-ahead-log mode with ``synchronous=
+NORMAL``: a turn's write no longer waits for two disk flushes (measured: the store's
+share of a turn 7.7 ms → see bench/RESULTS.md). A committed turn survives the server
+being killed; only a power cut of the machine could lose the last moments.
 """
 
 from __future__ import annotations
@@ -57,12 +63,24 @@ def database_errors_named_only() -> Iterator[None]:
         raise ConversationStoreUnavailable(type(error).__name__) from None
 
 
+def _write_ahead_log(connection: Any, _: Any) -> None:
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         url = self.engine.url
         self.engine.dispose()
-        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        if url.get_backend_name() == "sqlite":
+            self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_pre_ping=True,
+                                           connect_args={"check_same_thread": False})
+            sa.event.listen(self.engine, "connect", _write_ahead_log)
+        else:
+            self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:

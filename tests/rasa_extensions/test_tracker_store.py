@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -52,3 +53,16 @@ def test_a_broken_database_is_reported_past_rasas_fail_safe_without_client_text(
 
 def test_pooled_connections_are_checked_before_use(store: ForgetfulSQLTrackerStore) -> None:
     assert store.engine.pool._pre_ping
+
+
+def test_sqlite_keeps_its_connection_and_writes_ahead(store: ForgetfulSQLTrackerStore, tmp_path: Path) -> None:
+    opened = []
+    sa.event.listen(store.engine, "connect", lambda *_: opened.append(1))
+    for _ in range(3):
+        asyncio.run(store.save(conversation()))
+        assert asyncio.run(store.retrieve("client-1")) is not None
+    assert len(opened) <= 1
+    with sqlite3.connect(tmp_path / "c.db") as other:
+        assert other.execute("pragma journal_mode").fetchone()[0] == "wal"
+        # What one connection committed, another process reads at once.
+        assert other.execute("select count(*) from events").fetchone()[0] > 0
