@@ -24,6 +24,8 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.utils.endpoints import read_endpoint_config
 
+from rasa_extensions.tracker_store import sqlite_settings
+
 DEFAULT_DAYS = 30
 SECONDS_PER_DAY = 86_400
 
@@ -75,6 +77,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.days <= 0:
         parser.error("--days must be more than 0")
     engine = sa.create_engine(tracker_store_url(args.endpoints))
+    if engine.url.get_backend_name() == "sqlite":
+        sa.event.listen(engine, "connect", sqlite_settings)
     try:
         purge = purge_idle_conversations(engine, args.days, dry_run=args.dry_run)
     except sa.exc.NoSuchTableError:

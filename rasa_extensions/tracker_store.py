@@ -63,10 +63,13 @@ def database_errors_named_only() -> Iterator[None]:
         raise ConversationStoreUnavailable(type(error).__name__) from None
 
 
-def _write_ahead_log(connection: Any, _: Any) -> None:
+def sqlite_settings(connection: Any, _: Any) -> None:
+    """SQLAlchemy "connect" listener for every SQLite connection to the conversations."""
     cursor = connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # A forgotten conversation is overwritten on disk, not just unlinked from the tree.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 
@@ -78,7 +81,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         if url.get_backend_name() == "sqlite":
             self.engine = sa.create_engine(url, poolclass=sa.pool.QueuePool, pool_pre_ping=True,
                                            connect_args={"check_same_thread": False})
-            sa.event.listen(self.engine, "connect", _write_ahead_log)
+            sa.event.listen(self.engine, "connect", sqlite_settings)
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)

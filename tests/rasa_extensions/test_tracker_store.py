@@ -62,6 +62,8 @@ def test_sqlite_keeps_its_connection_and_writes_ahead(store: ForgetfulSQLTracker
         asyncio.run(store.save(conversation()))
         assert asyncio.run(store.retrieve("client-1")) is not None
     assert len(opened) <= 1
+    with store.engine.connect() as connection:
+        assert connection.execute(sa.text("pragma secure_delete")).scalar() == 1
     with sqlite3.connect(tmp_path / "c.db") as other:
         assert other.execute("pragma journal_mode").fetchone()[0] == "wal"
         # What one connection committed, another process reads at once.
