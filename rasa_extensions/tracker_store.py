@@ -25,6 +25,7 @@ being killed; only a power cut of the machine could lose the last moments.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -93,6 +94,19 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
     async def retrieve_full_tracker(self, conversation_id: str) -> DialogueStateTracker | None:
         with database_errors_named_only():
             return await super().retrieve_full_tracker(conversation_id)
+
+    async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
+        """Rasa's query (same filter, same order), reading only the events' JSON.
+
+        Rasa builds an ORM object per stored event and reads only its ``data``:
+        measured at turn 40 (268 events) 6.0 → 4.2 ms per message.
+        """
+        with self.session_scope() as session:
+            query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
+            events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
+        if not self.domain or not events:
+            return None
+        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with database_errors_named_only():

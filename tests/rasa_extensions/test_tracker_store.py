@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
+import time
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
-from rasa.core.tracker_store import FailSafeTrackerStore
+from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import ActionExecuted, UserUttered
+from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from rasa_extensions.tracker_store import ConversationStoreUnavailable, ForgetfulSQLTrackerStore
@@ -68,3 +69,24 @@ def test_sqlite_keeps_its_connection_and_writes_ahead(store: ForgetfulSQLTracker
         assert other.execute("pragma journal_mode").fetchone()[0] == "wal"
         # What one connection committed, another process reads at once.
         assert other.execute("select count(*) from events").fetchone()[0] > 0
+
+
+def test_conversations_read_back_exactly_as_rasa_reads_them(store: ForgetfulSQLTrackerStore) -> None:
+    store.domain = Domain.from_yaml("slots:\n  pain_score:\n    type: text\n    mappings: [{type: custom}]")
+    first = [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("hi", {"name": "greet"}),
+             SlotSet("pain_score", "6"), ActionExecuted("action_listen")]
+    second = [ActionExecuted("action_session_start"), SessionStarted(), UserUttered("again", {"name": "greet"})]
+    tracker = DialogueStateTracker.from_events("client-2", first, store.domain.slots)
+    asyncio.run(store.save(tracker))
+    for event in second:
+        event.timestamp = time.time() + 1
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    for everything in (False, True):
+        ours = asyncio.run(store._retrieve("client-2", everything))
+        rasas = asyncio.run(SQLTrackerStore._retrieve(store, "client-2", everything))
+        assert [e.as_dict() for e in ours.events] == [e.as_dict() for e in rasas.events]
+        assert ours.current_slot_values() == rasas.current_slot_values()
+        said = [e.text for e in ours.events if isinstance(e, UserUttered)]
+        assert said == (["hi", "again"] if everything else ["again"])
+    assert asyncio.run(store.retrieve("nobody")) is None
