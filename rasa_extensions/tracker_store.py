@@ -18,8 +18,8 @@ Two more things a health conversation needs from the store:
 
 On the SQLite default, connections are kept open (Rasa opens a new one for every
 read and write) and the database runs in write-ahead-log mode with ``synchronous=
-NORMAL``: a turn's write no longer waits for two disk flushes (measured: the store's
-share of a turn 7.7 ms → see bench/RESULTS.md). A committed turn survives the server
+NORMAL``: a turn's write no longer waits for two disk flushes (the store's share of
+a turn went 7.7 → 5.2 ms; bench/RESULTS.md). A committed turn survives the server
 being killed; only a power cut of the machine could lose the last moments.
 """
 
