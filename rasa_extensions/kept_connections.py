@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import weakref
-from types import TracebackType
+from contextlib import AbstractAsyncContextManager, nullcontext
 
 import aiohttp
 from rasa.utils import endpoints
@@ -25,21 +25,8 @@ _sessions: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, dict[str, aiohtt
     weakref.WeakKeyDictionary())
 
 
-class _Borrowed:
+def kept_session(endpoint: EndpointConfig) -> AbstractAsyncContextManager[aiohttp.ClientSession]:
     """``async with`` gives the kept session and leaves it open afterwards."""
-
-    def __init__(self, session: aiohttp.ClientSession) -> None:
-        self._session = session
-
-    async def __aenter__(self) -> aiohttp.ClientSession:
-        return self._session
-
-    async def __aexit__(self, kind: type[BaseException] | None, error: BaseException | None,
-                        trace: TracebackType | None) -> None:
-        return None
-
-
-def kept_session(endpoint: EndpointConfig) -> _Borrowed:
     kept = _sessions.setdefault(asyncio.get_running_loop(), {})
     key = repr((endpoint.url, endpoint.headers, endpoint.basic_auth))
     session = kept.get(key)
@@ -51,7 +38,7 @@ def kept_session(endpoint: EndpointConfig) -> _Borrowed:
             timeout=aiohttp.ClientTimeout(total=endpoints.DEFAULT_REQUEST_TIMEOUT),
             connector=aiohttp.TCPConnector(keepalive_timeout=IDLE_S))
         kept[key] = session
-    return _Borrowed(session)
+    return nullcontext(session)
 
 
 async def close_all(*_: object) -> None:
