@@ -25,16 +25,21 @@ being killed; only a power cut of the machine could lose the last moments.
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import sqlalchemy as sa
 from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
-from rasa.shared.core.events import ActionExecuted
+from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
+
+from rasa_extensions import incremental_states
+from rasa_extensions.warm_conversations import WarmConversations
 
 FORGET_ACTION = "action_forget_me"
 
@@ -86,6 +91,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
         else:
             self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
+        self.warm = WarmConversations()
 
     async def retrieve(self, sender_id: str) -> DialogueStateTracker | None:
         with database_errors_named_only():
@@ -96,24 +102,64 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
             return await super().retrieve_full_tracker(conversation_id)
 
     async def _retrieve(self, sender_id: str, fetch_events_from_all_sessions: bool) -> DialogueStateTracker | None:
-        """Rasa's query (same filter, same order), reading only the events' JSON.
+        """The conversation this server saved last if the database still matches it, else Rasa's query.
 
-        Rasa builds an ORM object per stored event and reads only its ``data``:
-        measured at turn 40 (268 events) 6.0 → 4.2 ms per message.
+        Rasa's query (same filter, same order) reads only the events' JSON: Rasa builds
+        an ORM object per stored event and reads only its ``data`` (measured at turn 40,
+        268 events: 6.0 → 4.2 ms per message).
         """
         with self.session_scope() as session:
+            if not fetch_events_from_all_sessions:
+                tracker = self.warm.take(sender_id, lambda: self._fingerprint(session, sender_id))
+                if tracker is not None:
+                    self.warm.lend(sender_id, tracker)
+                    return tracker
             query = self._event_query(session, sender_id, fetch_events_from_all_sessions)
             events = [json.loads(data) for (data,) in query.with_entities(self.SQLEvent.data)]
         if not self.domain or not events:
             return None
-        return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
+        if not fetch_events_from_all_sessions:
+            self.warm.lend(sender_id, tracker)
+        return tracker
+
+    def _fingerprint(self, session: sa.orm.Session, sender_id: str) -> Hashable:
+        """What changes whenever the sender's stored events change: their number, last id and time."""
+        event = self.SQLEvent
+        return tuple(session.query(sa.func.count(event.id), sa.func.max(event.id), sa.func.max(event.timestamp))
+                     .filter(event.sender_id == sender_id).one())
+
+    def _rows(self, sender_id: str, events: Iterable[Event]) -> Iterator[Any]:
+        """The stored form of events, column for column as Rasa's ``save`` writes them."""
+        for event in events:
+            data = event.as_dict()
+            yield self.SQLEvent(sender_id=sender_id, type_name=event.type_name, timestamp=data.get("timestamp"),
+                                intent_name=data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                                action_name=data.get("name"), data=json.dumps(data))
 
     async def save(self, tracker: DialogueStateTracker) -> None:
         with database_errors_named_only():
-            if not asked_to_forget(tracker):
+            lent = self.warm.returned(tracker.sender_id, tracker)
+            if asked_to_forget(tracker):
+                self._delete(tracker.sender_id)
+            elif lent is None or self.event_broker is not None:
                 await super().save(tracker)
-                return
-            with self.session_scope() as session:
-                deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == tracker.sender_id).delete()
-                session.commit()
+            else:
+                # The events after those read from the database are new, as Rasa would count them.
+                new = list(itertools.islice(tracker.events, lent.stored, None))
+                with self.session_scope() as session:
+                    session.add_all(self._rows(tracker.sender_id, new))
+                    session.flush()
+                    fingerprint = self._fingerprint(session, tracker.sender_id)
+                    session.commit()
+                # A new session is read back from its start only: that tracker is rebuilt instead.
+                if not any(isinstance(event, SessionStarted) for event in new):
+                    self.warm.keep(tracker.sender_id, tracker, fingerprint)
+
+    def _delete(self, sender_id: str) -> None:
+        self.warm.forget(sender_id)
+        incremental_states.forget(sender_id)
+        with self.session_scope() as session:
+            deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
+            session.commit()
         logger.info("Deleted a conversation on the client's request (%d events).", deleted)
