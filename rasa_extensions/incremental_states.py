@@ -16,13 +16,15 @@ them (Rasa's featurizers do) cannot change the kept ones; copies keep Rasa's sha
 of sub-states between neighbouring states, so the edits have the same effect.
 
 What is kept is the client's conversation, in memory only: at most
-``MAX_CONVERSATIONS`` of them, the least recently used dropped first, and a
-conversation the client asks to forget is dropped at once (``forget``).
+``MAX_CONVERSATIONS`` of them, the least recently used dropped first, none longer
+than ``IDLE_S`` after its last use, and a conversation the client asks to forget
+is dropped at once (``forget``).
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
@@ -41,7 +43,9 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-MAX_CONVERSATIONS = 256
+from rasa_extensions.warm_conversations import CAPACITY, IDLE_S
+
+MAX_CONVERSATIONS = CAPACITY
 
 rasa_own_states_for_tracker_history = Domain.states_for_tracker_history
 _RESETS_HISTORY = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)
@@ -59,6 +63,7 @@ class _Progress:
     states: list[State]  # one per action in ``applied``, as Rasa makes them
     last_ml_action: SubState | None = None
     turn_was_hidden: bool = False
+    used: float = 0.0  # time.monotonic() of the last call
 
 
 _kept: OrderedDict[Hashable, _Progress] = OrderedDict()
@@ -189,9 +194,10 @@ def states_for_tracker_history(
             applied = tracker.applied_events()
         _replay(describer, progress, applied[len(progress.applied):])
         progress.events, progress.applied = events, applied
+        progress.used = time.monotonic()
         _kept[key] = progress
         _kept.move_to_end(key)
-        while len(_kept) > MAX_CONVERSATIONS:
+        while len(_kept) > MAX_CONVERSATIONS or next(iter(_kept.values())).used < progress.used - IDLE_S:
             _kept.popitem(last=False)
         return _handed_out(describer, progress)
 

@@ -9,6 +9,7 @@ them, so a kept state that leaked would show up in the next comparison.
 from __future__ import annotations
 
 import copy
+from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -173,3 +174,16 @@ def test_at_most_the_set_number_of_conversations_is_kept(domain, monkeypatch):
         domain.states_for_tracker_history(tracker)
     assert len(incremental_states._kept) <= 3
     assert ("many-5", False, False, None) in incremental_states._kept
+
+
+def test_conversations_idle_for_too_long_are_dropped(domain, monkeypatch):
+    now = [1000.0]
+    monkeypatch.setattr(incremental_states, "_kept", OrderedDict())
+    monkeypatch.setattr(incremental_states.time, "monotonic", lambda: now[0])
+    for sender in ("idle", "active"):
+        tracker = DialogueStateTracker(sender, domain.slots)
+        tracker.update(said("greet", "hi"))
+        domain.states_for_tracker_history(tracker)
+        now[0] += incremental_states.IDLE_S + 1
+    assert ("idle", False, False, None) not in incremental_states._kept
+    assert ("active", False, False, None) in incremental_states._kept
