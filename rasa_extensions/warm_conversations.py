@@ -16,7 +16,8 @@ conversation is lent to one message at a time: handing it out removes it, and on
 its own save puts it back.
 
 What is kept is the client's conversation, in memory only: at most ``capacity``
-conversations, each for at most ``idle_s`` seconds after its last message.
+conversations, each for at most ``idle_s`` seconds after its last message (a
+conversation handed out and never saved back, too).
 """
 
 from __future__ import annotations
@@ -38,6 +39,7 @@ class Lent:
 
     tracker: DialogueStateTracker
     stored: int
+    since: float = 0.0
 
 
 @dataclass
@@ -65,7 +67,8 @@ class WarmConversations:
 
     def lend(self, sender_id: str, tracker: DialogueStateTracker) -> None:
         """Note a conversation handed out, with every one of its events in the database."""
-        self._lent[sender_id] = Lent(tracker, len(tracker.events))
+        self._drop_idle()
+        self._lent[sender_id] = Lent(tracker, len(tracker.events), self.clock())
         self._lent.move_to_end(sender_id)
         while len(self._lent) > self.capacity:
             self._lent.popitem(last=False)
@@ -76,6 +79,7 @@ class WarmConversations:
         return lent if lent is not None and lent.tracker is tracker else None
 
     def keep(self, sender_id: str, tracker: DialogueStateTracker, fingerprint: Hashable) -> None:
+        self._drop_idle()
         self._warm[sender_id] = _Warm(tracker, len(tracker.events), fingerprint, self.clock())
         self._warm.move_to_end(sender_id)
         while len(self._warm) > self.capacity:
@@ -87,8 +91,9 @@ class WarmConversations:
 
     def _drop_idle(self) -> None:
         oldest_kept = self.clock() - self.idle_s
-        while self._warm and next(iter(self._warm.values())).since < oldest_kept:
-            self._warm.popitem(last=False)
+        for held in (self._warm, self._lent):
+            while held and next(iter(held.values())).since < oldest_kept:
+                held.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._warm)

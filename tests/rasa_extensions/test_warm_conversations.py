@@ -49,6 +49,16 @@ def test_idle_conversations_are_dropped() -> None:
     assert warm.take("recent", lambda: 1) is not None
 
 
+def test_a_conversation_handed_out_and_never_saved_back_is_dropped_when_idle() -> None:
+    clock = Clock()
+    warm = WarmConversations(idle_s=60, clock=clock)
+    lent = tracker("a")
+    warm.lend("a", lent)
+    clock.now = 61
+    warm.lend("b", tracker("b"))
+    assert warm.returned("a", lent) is None
+
+
 def test_at_most_the_capacity_is_kept_least_recent_first_out() -> None:
     warm = WarmConversations(capacity=2)
     for sender in ("a", "b", "c"):
