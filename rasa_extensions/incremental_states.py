@@ -15,17 +15,14 @@ from the start, as Rasa does. The states handed out are copies, so callers that 
 them (Rasa's featurizers do) cannot change the kept ones; copies keep Rasa's sharing
 of sub-states between neighbouring states, so the edits have the same effect.
 
-What is kept is the client's conversation, in memory only: at most
-``MAX_CONVERSATIONS`` of them, the least recently used dropped first, none longer
-than ``IDLE_S`` after its last use, and a conversation the client asks to forget
-is dropped at once (``forget``).
+What is kept is the client's conversation, in memory only, within the limits of
+``recently_used`` (256 conversations, 15 minutes after the last use); a
+conversation the client asks to forget is dropped at once (``forget``).
 """
 
 from __future__ import annotations
 
 import threading
-import time
-from collections import OrderedDict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,12 +40,18 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_extensions.warm_conversations import CAPACITY, IDLE_S
-
-MAX_CONVERSATIONS = CAPACITY
+from rasa_extensions.recently_used import RecentlyUsed
 
 rasa_own_states_for_tracker_history = Domain.states_for_tracker_history
 _RESETS_HISTORY = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)
+
+
+@dataclass
+class _Running:
+    """The two values Rasa's loop carries from one action to the next when it hides rule-only turns."""
+
+    last_ml_action: SubState | None = None
+    turn_was_hidden: bool = False
 
 
 @dataclass
@@ -61,12 +64,10 @@ class _Progress:
     applied: list[Event]  # what Rasa's ``applied_events`` makes of them
     replay: DialogueStateTracker  # an empty tracker with ``applied`` replayed on it
     states: list[State]  # one per action in ``applied``, as Rasa makes them
-    last_ml_action: SubState | None = None
-    turn_was_hidden: bool = False
-    used: float = 0.0  # time.monotonic() of the last call
+    running: _Running
 
 
-_kept: OrderedDict[Hashable, _Progress] = OrderedDict()
+_kept: RecentlyUsed[_Progress] = RecentlyUsed()
 _lock = threading.Lock()
 
 
@@ -74,7 +75,9 @@ def _frozen(value: Any) -> Hashable:
     """A hashable stand-in for the rule-only data (a dict of lists of names)."""
     if isinstance(value, dict):
         return tuple(sorted((key, _frozen(item)) for key, item in value.items()))
-    if isinstance(value, (list, tuple, set, frozenset)):
+    if isinstance(value, (set, frozenset)):
+        return tuple(sorted(_frozen(item) for item in value))
+    if isinstance(value, (list, tuple)):
         return tuple(_frozen(item) for item in value)
     return value
 
@@ -126,31 +129,31 @@ class _Describer:
         self.ignore_rule_only_turns = ignore_rule_only_turns
         self.rule_only_data = rule_only_data
 
-    def state(self, tracker: DialogueStateTracker, hide_rule_turn: bool, progress: _Progress,
+    def state(self, tracker: DialogueStateTracker, hide_rule_turn: bool, running: _Running,
               previous: State | None) -> State | None:
         """The state of ``tracker``, or None for a rule-only turn; updates the running values."""
         domain = self.domain
         if self.ignore_rule_only_turns:
-            if not progress.turn_was_hidden:
-                progress.last_ml_action = domain._get_prev_action_sub_state(tracker)
+            if not running.turn_was_hidden:
+                running.last_ml_action = domain._get_prev_action_sub_state(tracker)
             if not tracker.followup_action and not tracker.latest_action_name == tracker.active_loop_name:
-                progress.turn_was_hidden = hide_rule_turn
-            if progress.turn_was_hidden:
+                running.turn_was_hidden = hide_rule_turn
+            if running.turn_was_hidden:
                 return None
         state = domain.get_active_state(tracker, omit_unset_slots=self.omit_unset_slots)
         if self.ignore_rule_only_turns:
             domain._remove_rule_only_features(state, self.rule_only_data)
             if previous is not None:
                 domain._substitute_rule_only_user_input(state, previous)
-            if progress.last_ml_action:
-                state[PREVIOUS_ACTION] = progress.last_ml_action
+            if running.last_ml_action:
+                state[PREVIOUS_ACTION] = running.last_ml_action
         return domain._clean_state(state)
 
 
 def _replay(describer: _Describer, progress: _Progress, new_applied: list[Event]) -> None:
     for event in new_applied:
         if isinstance(event, ActionExecuted):
-            state = describer.state(progress.replay, event.hide_rule_turn, progress,
+            state = describer.state(progress.replay, event.hide_rule_turn, progress.running,
                                     progress.states[-1] if progress.states else None)
             if state is not None:
                 progress.states.append(state)
@@ -190,23 +193,19 @@ def states_for_tracker_history(
         if progress is not None and progress.domain is self:
             applied = _applied_after(progress, tracker, events)
         if applied is None:
-            progress = _Progress(self, [], _loop_names(events), [], tracker.init_copy(), [])
+            progress = _Progress(self, [], _loop_names(events), [], tracker.init_copy(), [], _Running())
             applied = tracker.applied_events()
         _replay(describer, progress, applied[len(progress.applied):])
         progress.events, progress.applied = events, applied
-        progress.used = time.monotonic()
-        _kept[key] = progress
-        _kept.move_to_end(key)
-        while len(_kept) > MAX_CONVERSATIONS or next(iter(_kept.values())).used < progress.used - IDLE_S:
-            _kept.popitem(last=False)
+        _kept.put(key, progress)
         return _handed_out(describer, progress)
 
 
 def _handed_out(describer: _Describer, progress: _Progress) -> list[State]:
     """Copies of the kept states, then the state after the last event, made fresh each time."""
     states, copied = _copies(progress.states)
-    ending = _Progress(progress.domain, [], frozenset(), [], progress.replay, [],
-                       copied.get(id(progress.last_ml_action), progress.last_ml_action), progress.turn_was_hidden)
+    last_ml_action = progress.running.last_ml_action
+    ending = _Running(copied.get(id(last_ml_action), last_ml_action), progress.running.turn_was_hidden)
     final = describer.state(progress.replay, False, ending, states[-1] if states else None)
     if final is not None:
         # Parts taken from the handed-out states stay shared, as in Rasa; parts of the
@@ -220,7 +219,7 @@ def forget(sender_id: str) -> None:
     """Drop everything kept about one conversation (the client asked to be forgotten)."""
     with _lock:
         for key in [key for key in _kept if key[0] == sender_id]:
-            del _kept[key]
+            _kept.pop(key)
 
 
 def apply() -> None:

@@ -9,7 +9,6 @@ them, so a kept state that leaked would show up in the next comparison.
 from __future__ import annotations
 
 import copy
-from collections import OrderedDict
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 
 import rasa_extensions  # noqa: F401  (importing the package applies the change)
 from rasa_extensions import incremental_states
+from rasa_extensions.recently_used import IDLE_S, RecentlyUsed
 
 ROOT = Path(__file__).resolve().parents[2]
 FORM = "assessment_form"
@@ -128,12 +128,12 @@ def test_the_change_is_in_use_and_kept_states_are_reused(domain):
     for event in assessment():
         tracker.update(event)
     domain.states_for_tracker_history(tracker)
-    kept = incremental_states._kept[("reuse", False, False, None)]
+    kept = incremental_states._kept.get(("reuse", False, False, None))
     replay = kept.replay
     tracker.update(said("faq/x", "one more"))
     tracker.update(ActionExecuted("utter_faq"))
     assert domain.states_for_tracker_history(tracker) == own(domain, tracker, False, False, None)
-    assert incremental_states._kept[("reuse", False, False, None)].replay is replay  # carried on, not redone
+    assert incremental_states._kept.get(("reuse", False, False, None)).replay is replay  # carried on, not redone
 
 
 def test_a_copied_tracker_is_computed_afresh_and_right(domain):
@@ -167,7 +167,7 @@ def test_forgetting_drops_the_conversation(domain):
 
 
 def test_at_most_the_set_number_of_conversations_is_kept(domain, monkeypatch):
-    monkeypatch.setattr(incremental_states, "MAX_CONVERSATIONS", 3)
+    monkeypatch.setattr(incremental_states, "_kept", RecentlyUsed(capacity=3))
     for number in range(6):
         tracker = DialogueStateTracker(f"many-{number}", domain.slots)
         tracker.update(said("greet", "hi"))
@@ -178,12 +178,11 @@ def test_at_most_the_set_number_of_conversations_is_kept(domain, monkeypatch):
 
 def test_conversations_idle_for_too_long_are_dropped(domain, monkeypatch):
     now = [1000.0]
-    monkeypatch.setattr(incremental_states, "_kept", OrderedDict())
-    monkeypatch.setattr(incremental_states.time, "monotonic", lambda: now[0])
-    for sender in ("idle", "active"):
+    monkeypatch.setattr(incremental_states, "_kept", RecentlyUsed(clock=lambda: now[0]))
+    for sender, after in (("idle", IDLE_S + 1), ("active", 0)):
         tracker = DialogueStateTracker(sender, domain.slots)
         tracker.update(said("greet", "hi"))
         domain.states_for_tracker_history(tracker)
-        now[0] += incremental_states.IDLE_S + 1
+        now[0] += after
     assert ("idle", False, False, None) not in incremental_states._kept
     assert ("active", False, False, None) in incremental_states._kept
