@@ -8,7 +8,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONPATH := $(CURDIR)
 
-.PHONY: install train run shell test unit lint validate evaluate clean bench forget-old
+.PHONY: install train run shell test unit lint validate evaluate evaluate-clients clean bench forget-old
 
 $(STAMP): requirements.txt constraints.txt
 	scripts/bootstrap.sh
@@ -44,6 +44,11 @@ test: install
 evaluate: install
 	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cross-validation
 	$(BIN)/python scripts/nlu_scores.py results/cross-validation
+
+# Client-style single messages and scripted conversations (tests/evaluation/) against
+# servers of its own; fails below the EVAL_* thresholds. Needs a trained model (`make train`).
+evaluate-clients: install
+	$(BIN)/python scripts/evaluate_clients.py --gate
 
 # Latency, throughput, memory, start-up and training time against Rasa's starter bot:
 # a benchmark (about half an hour), not part of `make test`.

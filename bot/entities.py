@@ -109,7 +109,8 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
         # A span that swallowed its own negation ("aren't getting weaker") is as denied as
         # the vocabulary term inside it.
         inner_denied = bool(inner) and all(m.negated for m in inner)
-        negated = inner_denied or matcher.negated(text, start, end, suggested=found.get("role") == NEGATED)
+        negated = inner_denied or matcher.negated(text, start, end, suggested=found.get("role") == NEGATED,
+                                                  red_flag=value if kind == "red_flag" else None)
         return [_entity(kind, value, start, end, extractor, negated)]
     if kind == "pain_score":
         unit = TIME_UNIT_AFTER.match(text, end)

@@ -22,6 +22,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from bot.knowledge import CATEGORIES, Knowledge, default_knowledge
+from bot.warning_signs import AS_WRITTEN, WarningSignDetector
 
 ENTITY_TYPES = {"activity": "activity", "pain_location": "pain_location", "symptom": "symptom",
                 "red_flag": "red_flag"}
@@ -50,9 +51,10 @@ CHAT_WORDS = frozenset({"ok", "okay", "lol", "idk", "tbh", "pls", "plz", "thx", 
 SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
+AUXILIARIES = {"be", "been", "have", "being"}
 REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected"}
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
-REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "totally", "completely", "perfectly", "work",
+REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to", "me", "totally", "completely", "perfectly", "work",
                        "still", "pretty", "quite", "absolutely", "'s", "been"}
 # "and"/"or" may only join the sign to another sign ("bladder and bowels are fine").
 CONJUNCTIONS = {"and", "or"}
@@ -107,6 +109,7 @@ class VocabularyMatcher:
                 self._add(category, value, term.phrases + (value.replace("_", " "),))
         for value, flag in knowledge.red_flags.items():
             self._add("red_flag", value, flag.phrases)
+        self.detector = WarningSignDetector(self.nlp, _key, knowledge.red_flags)
 
     def _add(self, entity: str, value: str, phrases: Iterable[str]) -> None:
         label = f"{entity}|{value}"
@@ -114,9 +117,12 @@ class VocabularyMatcher:
         patterns = []
         for doc in self.nlp.pipe(phrases):
             keys = [_key(token) for token in doc if not token.is_space]
+            # In a warning sign "legs" is both legs and "leg" one: those plurals are matched as written.
+            written = [token.lower_ for token in doc if not token.is_space]
             pattern = [{"OP": "?"} if key == WILDCARD
                        else {"NORM": {"IN": sorted(OPTIONAL_WORDS)}, "OP": "?"} if key in OPTIONAL_WORDS
-                       else {"NORM": key} for key in keys]
+                       else {"LOWER": word} if entity == "red_flag" and word in AS_WRITTEN
+                       else {"NORM": key} for key, word in zip(keys, written)]
             while pattern and pattern[0].get("OP") == "?":
                 pattern.pop(0)
             while pattern and pattern[-1].get("OP") == "?":
@@ -145,11 +151,33 @@ class VocabularyMatcher:
         spans += self._fuzzy(doc, taken)
         covered = {i for span in spans for i in range(span.start, span.end)}
         mentions = []
+        keys = self.detector.keys(doc)
         for span in sorted(spans, key=lambda s: s.start):
             entity, value = self.labels[span.label_]
-            mentions.append(Mention(entity, value, span.start_char, span.end_char, span.text,
-                                    is_negated(doc, span, covered)))
-        return mentions
+            negated = is_negated(doc, span, covered)
+            if entity == "red_flag":
+                if self.detector.excepted(keys, value, span.start, span.end):
+                    continue
+                negated = negated or self.detector.is_denied(doc, span.start, span.end) \
+                    or not self.detector.belongs_to_client(doc, keys, value, span.start, span.end)
+            mentions.append(Mention(entity, value, span.start_char, span.end_char, span.text, negated))
+        return self._with_described_signs(doc, mentions)
+
+    def _with_described_signs(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
+        """Add the warning signs told by description ("my bum's gone to sleep") that no phrase named.
+
+        A sign the phrases found as reported stays as it is; one they found only as denied
+        is reported after all when a description elsewhere in the message reports it.
+        """
+        live = {m.value for m in mentions if m.entity == "red_flag" and not m.negated}
+        named = {m.value for m in mentions if m.entity == "red_flag"}
+        for found in self.detector.detect(doc):
+            if found.value in live or (found.negated and found.value in named):
+                continue
+            span = doc[found.start:found.end]
+            mentions.append(Mention("red_flag", found.value, span.start_char, span.end_char, span.text,
+                                    found.negated))
+        return sorted(mentions, key=lambda m: m.start)
 
     def _fuzzy(self, doc: Doc, taken: set[int]) -> list[Span]:
         spans = []
@@ -196,9 +224,10 @@ class VocabularyMatcher:
                    or candidate in self.nlp.Defaults.stop_words or candidate in self.single_words
                    or candidate in CHAT_WORDS for candidate in candidates)
 
-    def negated(self, text: str, start: int, end: int, suggested: bool = False) -> bool:
+    def negated(self, text: str, start: int, end: int, suggested: bool = False, red_flag: str | None = None) -> bool:
         """Whether the characters ``start:end`` of ``text`` are negated in context.
 
+        ``red_flag``: the warning sign the span names, if any, whose attribution is checked too.
         ``suggested``: the statistical extractor already read the span as denied; then a
         negation cue inside the span or just after it confirms the denial ("I haven't lost
         any weight", "my legs aren't getting weaker"), which the rule alone would miss.
@@ -207,7 +236,11 @@ class VocabularyMatcher:
         span = doc.char_span(start, end, alignment_mode="expand")
         if span is None:
             return False
-        return is_negated(doc, span) or (suggested and denial_cue_nearby(doc, span))
+        if is_negated(doc, span) or (suggested and denial_cue_nearby(doc, span)):
+            return True
+        # A statistical warning-sign span is someone else's, or long past, by the same rules as the phrases'.
+        return bool(red_flag) and not self.detector.belongs_to_client(doc, self.detector.keys(doc), red_flag,
+                                                                       span.start, span.end)
 
 
 def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
@@ -251,6 +284,9 @@ def _denies(doc: Doc, i: int) -> bool:
     if word not in NEGATION_CUES:
         return False
     following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
+    if following & AUXILIARIES and i + 2 < len(doc):
+        # "haven't been able to", "not been able to": the word after the auxiliary decides.
+        following |= {doc[i + 2].norm_.lower(), doc[i + 2].lower_}
     inability = word == "not" and i > 0 and doc[i - 1].norm_.lower() in INABILITY_BEFORE_NOT
     # "doesn't get better with rest" is a sign; "aren't getting weaker" denies one.
     no_relief = i + 2 < len(doc) and doc[i + 1].norm_.lower() == "get" and doc[i + 2].lower_ in {

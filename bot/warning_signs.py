@@ -1,0 +1,286 @@
+"""A recall-first detector of warning signs worded in everyday language.
+
+The phrase lists of ``red_flags.yml`` name the signs; clients describe them.
+"My bum's gone to sleep when I wipe" holds no phrase, but it holds a place
+(the saddle area) and a feeling (gone to sleep) a few words apart, and that is
+how people tell almost every sign. The rules live in
+``knowledge/warning_sign_patterns.yml``; this module reads them, matches them by
+lemma on the same spaCy tokens as the vocabulary matcher, and decides two
+scopes the phrase lists cannot: negation ("no numbness down there") and whose
+sign it is ("my mum had cancer", "a crash when I was 19", "I volunteer at a
+cancer charity", "trying to lose a few pounds" are not the client's sign now).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from spacy.language import Language
+from spacy.tokens import Doc, Span
+
+from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
+
+PATTERNS_FILE = "warning_sign_patterns.yml"
+SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
+CLAUSE_BREAKS = SENTENCE_ENDS | {"but", "although", "though", "however", "except", "apart", "whereas"}
+# Ages and dates that put an event in the past ("when I was 19", "back in 2009", "15 yrs ago").
+_COUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|few|a few|couple of|a couple of|several|many)"
+LONG_AGO_PATTERN = re.compile(
+    r"\bwhen i was (?:\d+|younger|little|young|small|a (?:kid|child|teen(?:ager)?|boy|girl|student|baby))\b"
+    r"|\b(?:in|back in) (?:19|20)\d\d\b|\b" + _COUNT + r"\s*(?:years|yrs|year|yr|decades?)\s+(?:ago|back)\b",
+    re.IGNORECASE)
+FIRST_PERSON = {"i", "me", "myself", "im", "i'm", "ive", "i've"}
+# "don't feel numb" denies; "don't feel anything down there" reports a loss of feeling.
+FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weird", "odd", "strange", "dead"}
+DENIALS = {"no", "not", "never", "without", "none", "nor", "neither", "nothing", "zero"}
+# After these a denial word describes a loss ("no feeling", "no control", "not able").
+LOSS_AFTER_DENIAL = {"feeling", "sensation", "control", "strength", "power", "able", "longer", "grip", "way",
+                     "sense", "matter", "relief", "position", "help", "ease", "work", "working", "hold", "lift",
+                     "sure", "idea", "know", "come", "start", "go", "stop", "take", "raise", "point", "change",
+                     "touch", "make", "eased", "wait", "tell", "better", "well", "easier"}
+INABILITY = {"can", "could", "ca"}
+# Plurals that change the sign ("legs" is both legs, "leg" is one), so never lemmatised.
+AS_WRITTEN = {"legs", "feet", "thighs", "calves", "knees", "ankles", "buttocks"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A place and a feeling near each other; ``exceptions`` overlapping the place cancel it."""
+
+    places: tuple[tuple[str, ...], ...]
+    feelings: tuple[tuple[str, ...], ...]
+    exceptions: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class SignPatterns:
+    value: str
+    rules: tuple[Rule, ...]
+    alone: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Cues that a mention is not the client's own sign now."""
+
+    window: int
+    others: tuple[tuple[str, ...], ...]
+    jobs: tuple[tuple[str, ...], ...]
+    intentions: tuple[tuple[str, ...], ...]
+    long_ago: tuple[tuple[str, ...], ...]
+    not_mine: tuple[tuple[str, ...], ...]
+    jobs_apply_to: frozenset[str]
+    intentions_apply_to: frozenset[str]
+    past_counts: frozenset[str]
+    reported_by_others: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
+class Detection:
+    """A warning sign found by the patterns, in token offsets of the doc it was found in.
+
+    ``parts``: the place and the feeling of a place-and-feeling match, each checked for
+    negation on its own too ("I can pee fine and feel everything").
+    """
+
+    value: str
+    start: int
+    end: int
+    negated: bool
+    parts: tuple[tuple[int, int], ...] = ()
+
+
+def _list(entry: dict[str, Any], key: str, where: str, required: bool = True) -> list[str]:
+    items = entry.get(key, [])
+    if (required and not items) or not isinstance(items, list) or not all(
+            isinstance(item, (str, int)) and str(item).strip() for item in items):
+        raise KnowledgeError(f"{PATTERNS_FILE}: {where}: '{key}' must be a list of words or phrases")
+    return [str(item).strip().lower() for item in items]
+
+
+class WarningSignDetector:
+    """Finds warning signs by place-and-feeling rules and whole idioms; decides negation and attribution."""
+
+    def __init__(self, nlp: Language, key: Any, known_signs: Iterable[str], directory: Path = KNOWLEDGE_DIR):
+        self._nlp, self._key = nlp, key
+        raw = yaml.safe_load((directory / PATTERNS_FILE).read_text(encoding="utf-8")) or {}
+        self.window = int(raw.get("window", 7))
+        known = set(known_signs)
+        self.signs: list[SignPatterns] = []
+        for value, entry in (raw.get("signs") or {}).items():
+            if value not in known:
+                raise KnowledgeError(f"{PATTERNS_FILE}: signs: '{value}' is not a warning sign in red_flags.yml")
+            rules = tuple(Rule(self._keys(_list(rule, "places", f"{value} rule")),
+                               self._keys(_list(rule, "feelings", f"{value} rule")),
+                               self._keys(_list(rule, "except", f"{value} rule", required=False)))
+                          for rule in entry.get("rules") or [])
+            self.signs.append(SignPatterns(value, rules, self._keys(_list(entry, "alone", value, required=False))))
+        scope = raw.get("not_the_client") or {}
+
+        def signs_in(key: str) -> frozenset[str]:
+            values = frozenset(_list(scope, key, "not_the_client", required=False))
+            if values - known:
+                raise KnowledgeError(f"{PATTERNS_FILE}: not_the_client: {key}: unknown signs {sorted(values - known)}")
+            return values
+
+        self.attribution = Attribution(
+            int(scope.get("window", 6)),
+            *(self._keys(_list(scope, key, "not_the_client", required=False))
+              for key in ("others", "jobs", "intentions", "long_ago", "not_mine")),
+            signs_in("jobs_apply_to"), signs_in("intentions_apply_to"), signs_in("past_counts"),
+            self._keys(_list(scope, "reported_by_others", "not_the_client", required=False)))
+
+    def _keys(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        return tuple(dict.fromkeys(tuple(self.token_key(token) for token in doc if not token.is_space)
+                                   for doc in self._nlp.pipe(phrases)))
+
+    def token_key(self, token: Any) -> str:
+        return token.lower_ if token.lower_ in AS_WRITTEN else self._key(token)
+
+    def keys(self, doc: Doc) -> list[str]:
+        """The doc's words as the patterns are written: lemmas, except the plurals that matter."""
+        return [token.lower_ if token.lower_ in AS_WRITTEN else token.norm_.lower() for token in doc]
+
+    def excepted(self, keys: list[str], value: str, start: int, end: int) -> bool:
+        """Whether tokens ``start:end`` fall in one of the sign's exceptions ("chest of drawers")."""
+        return any(s < end and start < e for sign in self.signs if sign.value == value
+                   for rule in sign.rules for s, e in _occurrences(keys, rule.exceptions))
+
+    def detect(self, doc: Doc) -> list[Detection]:
+        """Every sign found, at most once per sign, preferring a reading that is not denied."""
+        keys = self.keys(doc)
+        found: dict[str, Detection] = {}
+        for sign in self.signs:
+            candidates = [Detection(sign.value, start, end, False) for start, end in _occurrences(keys, sign.alone)
+                          if not self.excepted(keys, sign.value, start, end)]
+            for rule in sign.rules:
+                candidates += self._rule_hits(doc, keys, sign.value, rule)
+            for candidate in candidates:
+                negated = any(self.is_denied(doc, s, e) for s, e in ((candidate.start, candidate.end),
+                                                                      *candidate.parts)) \
+                    or not self.belongs_to_client(doc, keys, candidate.value, candidate.start, candidate.end)
+                detection = Detection(candidate.value, candidate.start, candidate.end, negated)
+                if sign.value not in found or (found[sign.value].negated and not negated):
+                    found[sign.value] = detection
+        return sorted(found.values(), key=lambda d: d.start)
+
+    def _rule_hits(self, doc: Doc, keys: list[str], value: str, rule: Rule) -> list[Detection]:
+        excluded = {i for start, end in _occurrences(keys, rule.exceptions) for i in range(start, end)}
+        places = [(s, e) for s, e in _occurrences(keys, rule.places) if not excluded & set(range(s, e))]
+        feelings = _occurrences(keys, rule.feelings)
+        hits = []
+        for place_start, place_end in places:
+            for feeling_start, feeling_end in feelings:
+                if feeling_start < place_end and place_start < feeling_end:
+                    continue  # the same words cannot be both
+                start, end = min(place_start, feeling_start), max(place_end, feeling_end)
+                if end - start <= self.window + 2 and not _crosses(keys, start, end, SENTENCE_ENDS):
+                    hits.append(Detection(value, start, end, False, ((place_start, place_end),
+                                                                     (feeling_start, feeling_end))))
+        return hits
+
+    def is_denied(self, doc: Doc, start: int, end: int) -> bool:
+        """A denial shortly before the mention or inside it, in the same clause, or a reassurance right after."""
+        from bot.language import is_negated  # the phrase matcher's own rule, shared
+
+        if is_negated(doc, Span(doc, start, end)):
+            return True
+        keys = self.keys(doc)
+        for i in range(start, end):
+            if keys[i] in DENIALS and not _describes_loss(keys, i):
+                return True
+        return False
+
+    def belongs_to_client(self, doc: Doc, keys: list[str], value: str, start: int, end: int) -> bool:
+        """False for someone else's sign, a past event, a job or an intention (the rules of ``not_the_client``).
+
+        Someone else named shortly before the sign takes it, unless the client speaks of
+        themselves in between ("my wife says I have a fever", "me and my partner tried").
+        """
+        scope = self.attribution
+        sentence_start, sentence_end = _sentence(keys, start, end)
+        if _occurrences(keys[sentence_start:sentence_end], scope.reported_by_others):
+            return True
+        window_start = max(sentence_start, start - scope.window)
+        for cue_start, cue_end in _occurrences(keys, scope.others):
+            if window_start <= cue_start and cue_end <= start and not FIRST_PERSON & set(keys[cue_end:start]) \
+                    and not FIRST_PERSON & set(keys[window_start:cue_start]):
+                return False
+        if _any_within(keys, scope.not_mine, sentence_start, sentence_end):
+            return False
+        if value in scope.jobs_apply_to and _any_within(keys, scope.jobs, sentence_start, sentence_end):
+            return False
+        if value in scope.intentions_apply_to:
+            for cue_start, cue_end in _occurrences(keys, scope.intentions):
+                denied = any(k in DENIALS for k in keys[max(sentence_start, cue_start - 3):cue_start])
+                if sentence_start <= cue_start and cue_end <= sentence_end and not denied:
+                    return False
+        if value not in scope.past_counts:
+            sentence = doc[sentence_start:sentence_end].text
+            if LONG_AGO_PATTERN.search(sentence) or _any_within(keys, scope.long_ago, sentence_start, sentence_end):
+                return False
+        return True
+
+
+def _describes_loss(keys: list[str], i: int) -> bool:
+    """Whether the denial at ``i`` tells of a loss ("no feeling", "can't hold it") rather than denying."""
+    following = keys[i + 1] if i + 1 < len(keys) else ""
+    if keys[i] == "not" and i > 0 and keys[i - 1] in INABILITY and keys[i - 1] in {"can", "could", "ca"}:
+        return True
+    if following == "feel":
+        after = keys[i + 2] if i + 2 < len(keys) else ""
+        return after not in FEELING_DENIED_AFTER_FEEL
+    return following in LOSS_AFTER_DENIAL or (keys[i] == "not" and following in {"be", "have", "get"}
+                                              and i + 2 < len(keys) and keys[i + 2] in LOSS_AFTER_DENIAL)
+
+
+def _occurrences(keys: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+    """Token ranges where one of the phrases stands, determiners optional inside it."""
+    found = []
+    for phrase in phrases:
+        if not phrase:
+            continue
+        for i in range(len(keys)):
+            end = _match_at(keys, i, phrase)
+            if end is not None:
+                found.append((i, end))
+    return found
+
+
+OPTIONAL_INSIDE = {"my", "the", "a", "an", "me", "your", "its", "it", "of"}
+
+
+def _match_at(keys: Sequence[str], i: int, phrase: tuple[str, ...]) -> int | None:
+    j = i
+    for k, word in enumerate(phrase):
+        while k and j < len(keys) and keys[j] != word and keys[j] in OPTIONAL_INSIDE:
+            j += 1
+        if j >= len(keys) or keys[j] != word:
+            return None
+        j += 1
+    return j
+
+
+def _crosses(keys: Sequence[str], start: int, end: int, breaks: set[str]) -> bool:
+    return any(keys[i] in breaks for i in range(start, end))
+
+
+def _sentence(keys: Sequence[str], start: int, end: int) -> tuple[int, int]:
+    first = start
+    while first > 0 and keys[first - 1] not in CLAUSE_BREAKS:
+        first -= 1
+    last = end
+    while last < len(keys) and keys[last] not in CLAUSE_BREAKS:
+        last += 1
+    return first, last
+
+
+def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:
+    return any(start <= s and e <= end for s, e in _occurrences(keys, phrases))
+
+
