@@ -1,4 +1,13 @@
-"""The assessment form: questions asked from the knowledge files, answers checked against them."""
+"""The assessment form: questions asked from the knowledge files, answers read by ``bot.answers``.
+
+Rasa's slot mappings pick up what a client volunteers in any message (a place, an
+activity, a score); the question just asked is answered by the readers of
+``bot.answers``, which understand "nope, not swollen, just sore" or "easily a 6".
+An answer that cannot be read is asked again in other words, then with buttons, and
+the third time it is recorded as "not sure", so no question repeats for ever. The
+safety question follows ``bot.screening``: named signs win, a plain "no" clears, and
+anything uncertain is asked one group of signs at a time.
+"""
 
 from __future__ import annotations
 
@@ -9,15 +18,30 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import CLEAR, SEVERITY_WORDS, assessment_input, canonical_values
+from actions.conversation import (
+    ATTEMPTS,
+    GROUPS,
+    SEVERITY_WORDS,
+    STEP,
+    assessment_input,
+    canonical_values,
+    session_user_events,
+)
 from actions.replies import send_result
+from bot.answers import READERS, inflammation_already_told, read_duration, read_screening
 from bot.assessment import UNKNOWN, assess
-from bot.duration import parse_duration
+from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.pain import parse_pain_score
 from bot.questions import reply
-from bot.screening import says_none_apply
+from bot.screening import GROUP_PREFIX, default_screening, screening_step
 
-YES, NO = "yes", "no"
+REQUESTED_SLOT = "requested_slot"
+# The third answer that cannot be read is recorded as "not sure" (after two re-asks).
+MAX_FAILED_ANSWERS = 2
+LIST_SLOTS = {"pain_location": "pain_location", "activities": "activity", "symptoms": "symptom"}
+# Messages that are not answers: the form steps aside (Rasa's rules answer them), then asks again.
+INTERRUPTIONS = ("faq", "request_human", "request_summary", "forget_me", "bot_challenge", "thank", "goodbye",
+                 "report_red_flag")
 
 
 class ValidateAssessmentForm(FormValidationAction):
@@ -28,73 +52,115 @@ class ValidateAssessmentForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]
-        if canonical_values(tracker.get_slot("red_flags"), "red_flag"):
-            # A warning sign ends the questions at once (red_flags is filled, so nothing is
-            # missing); the result is the triage advice alone.
+        if canonical_values(tracker.get_slot("red_flags"), "red_flag") or tracker.get_slot(GROUPS):
+            # A warning sign (or a "yes" to a group of them) ends the questions at once;
+            # the result is the triage advice alone.
             return ["red_flags"]
         return domain_slots
 
-    def validate_consent(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                         domain: DomainDict) -> dict[str, Any]:
-        return {"consent": value if isinstance(value, bool) else None}
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: DomainDict) -> list[dict[str, Any]]:
+        values: dict[str, Any] = {}
+        candidates = tracker.slots_to_validate()
+        for slot, value in candidates.items():
+            values.update(self._volunteered(slot, value, tracker))
+        told = inflammation_already_told(e for event in _session_entities(tracker) for e in event)
+        if told and tracker.get_slot("inflammation") is None:
+            values["inflammation"] = told
+        requested = tracker.get_slot(REQUESTED_SLOT)
+        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
+        if intent in INTERRUPTIONS and not any(value is not None for value in values.values()):
+            return []  # Rasa rejects the form for this message, and its rules take over
+        answered_before = requested not in candidates and tracker.get_slot(requested) is not None
+        if requested and tracker.active_loop.get("name") and not answered_before:
+            values.update(self._answer(requested, dispatcher, tracker))
+        elif requested:
+            values[ATTEMPTS] = 0
+        tracker.slots.update(values)
+        events = [SlotSet(slot, value) for slot, value in values.items()]
+        required = await self.required_slots(self.domain_slots(domain), dispatcher, tracker, domain)
+        if required != self.domain_slots(domain):
+            events.append(SlotSet(REQUESTED_SLOT, next((s for s in required if tracker.slots.get(s) is None), None)))
+        return events
 
-    def validate_red_flags(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                           domain: DomainDict) -> dict[str, Any]:
-        flags = canonical_values(value, "red_flag", allow=[CLEAR])
-        real = [flag for flag in flags if flag != CLEAR]
-        if real:
-            return {"red_flags": real}
-        if CLEAR in flags and not says_none_apply(tracker.latest_message.get("text")):
-            # The model heard a "no" the client's words do not hold: ask again, never assume safety.
+    # --- What the client volunteered, whatever was asked -------------------------------
+
+    def _volunteered(self, slot: str, value: Any, tracker: Tracker) -> dict[str, Any]:
+        """Slot candidates from Rasa's mappings, kept only when they hold vocabulary values."""
+        if slot in LIST_SLOTS:
+            known = [v for v in canonical_values(value, LIST_SLOTS[slot]) if v != UNKNOWN]
+            if not known:
+                return {slot: tracker.get_slot(slot) if slot == "symptoms" else None}
+            before = [v for v in canonical_values(tracker.get_slot(slot), LIST_SLOTS[slot]) if v not in known]
+            return {slot: before + known if slot != "symptoms" else known}
+        if slot == "red_flags":
+            flags = canonical_values(value, "red_flag")
+            return {"red_flags": flags} if flags else {}
+        if slot == "pain_score" and value not in (None, UNKNOWN):
+            reading = parse_pain_score(str(value))
+            if reading.score is not None:
+                return {"pain_score": str(reading.score)}
+            return {"pain_score": reading.severity} if reading.severity in SEVERITY_WORDS else {"pain_score": None}
+        if slot == "pain_duration" and isinstance(value, str) and value != UNKNOWN:
+            return {"pain_duration": value} if read_duration(value, None, []).kind == "answer" else {}
+        return {}
+
+    # --- The answer to the question just asked -----------------------------------------
+
+    def _answer(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
+        message = tracker.latest_message or {}
+        text, entities = message.get("text") or "", message.get("entities") or []
+        intent = (message.get("intent") or {}).get("name")
+        attempts = int(tracker.get_slot(ATTEMPTS) or 0)
+        if slot == "red_flags":
+            return self._screen(dispatcher, tracker, text, intent, entities, attempts)
+        reading = READERS[slot](text, intent, entities)
+        if reading.kind == "answer":
+            return {slot: reading.value, ATTEMPTS: 0}
+        if reading.kind == "unknown" and slot != "consent":
+            return {slot: UNKNOWN, ATTEMPTS: 0}
+        if attempts >= MAX_FAILED_ANSWERS:
+            if slot == "consent":
+                dispatcher.utter_message(text=reply("consent_assumed"))
+                return {"consent": True, ATTEMPTS: 0}
+            dispatcher.utter_message(text=reply("noted_not_sure"))
+            return {slot: UNKNOWN, ATTEMPTS: 0}
+        _say_input_problem(dispatcher, message)
+        return {slot: None, ATTEMPTS: attempts + 1}
+
+    @staticmethod
+    def _screen(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str | None,
+                entities: list[dict[str, Any]], attempts: int) -> dict[str, Any]:
+        step = tracker.get_slot(STEP)
+        kind, flags = read_screening(text, intent, entities)
+        outcome = screening_step(step, kind, flags, attempts, default_screening())
+        if outcome.flags:
+            return {"red_flags": list(outcome.flags), STEP: None, ATTEMPTS: 0}
+        if outcome.groups:
+            groups = list(dict.fromkeys(list(tracker.get_slot(GROUPS) or []) + list(outcome.groups)))
+            return {"red_flags": [], GROUPS: groups, STEP: None, ATTEMPTS: 0}
+        if outcome.clear:
+            return {"red_flags": [], STEP: None, ATTEMPTS: 0}
+        if outcome.next_step != step:
+            if (outcome.next_step or "").startswith(GROUP_PREFIX) and not (step or "").startswith(GROUP_PREFIX):
+                dispatcher.utter_message(text=reply("screening_by_group"))
+            return {"red_flags": None, STEP: outcome.next_step, ATTEMPTS: 0}
+        if not _say_input_problem(dispatcher, tracker.latest_message or {}):
             dispatcher.utter_message(text=reply("screening_unclear"))
-            return {"red_flags": None}
-        return {"red_flags": [] if CLEAR in flags else None}
+        return {"red_flags": None, STEP: step, ATTEMPTS: attempts + 1}
 
-    def _validate_list(self, slot: str, entity: str, value: Any, dispatcher: CollectingDispatcher) -> dict[str, Any]:
-        values = canonical_values(value, entity, allow=[UNKNOWN])
-        known = [v for v in values if v != UNKNOWN]
-        return {slot: known or (values or None)}
 
-    def validate_pain_location(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
-        return self._validate_list("pain_location", "pain_location", value, dispatcher)
+def _say_input_problem(dispatcher: CollectingDispatcher, message: dict[str, Any]) -> bool:
+    """Emoji, another language, an over-long message: say so kindly before the question comes again."""
+    verdict = message.get(INPUT_CHECK)
+    if verdict in VERDICTS:
+        dispatcher.utter_message(text=reply(f"input_{verdict}"))
+        return True
+    return False
 
-    def validate_activities(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> dict[str, Any]:
-        return self._validate_list("activities", "activity", value, dispatcher)
 
-    def validate_symptoms(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                          domain: DomainDict) -> dict[str, Any]:
-        return {"symptoms": canonical_values(value, "symptom") or None}
-
-    def validate_pain_score(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                            domain: DomainDict) -> dict[str, Any]:
-        if value == UNKNOWN:
-            return {"pain_score": UNKNOWN}
-        reading = parse_pain_score(str(value) if value is not None else "")
-        if reading.score is not None:
-            return {"pain_score": str(reading.score)}
-        if reading.severity in SEVERITY_WORDS:
-            return {"pain_score": reading.severity}
-        if tracker.get_slot("requested_slot") == "pain_score":
-            dispatcher.utter_message(text="Sorry, I didn't get a number there. A number from 0 to 10 is "
-                                          "perfect, or words like mild or unbearable. You can also say not sure.")
-        return {"pain_score": None}
-
-    def validate_pain_duration(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                               domain: DomainDict) -> dict[str, Any]:
-        if value == UNKNOWN:
-            return {"pain_duration": UNKNOWN}
-        if isinstance(value, str) and parse_duration(value).days is not None:
-            return {"pain_duration": value}
-        if tracker.get_slot("requested_slot") == "pain_duration":
-            dispatcher.utter_message(text="Sorry, I couldn't work out how long that is. Something like "
-                                          "\"4 days\", \"3 weeks\" or \"since March\" works, or say not sure.")
-        return {"pain_duration": None}
-
-    def validate_inflammation(self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker,
-                              domain: DomainDict) -> dict[str, Any]:
-        return {"inflammation": value if value in (YES, NO, UNKNOWN) else None}
+def _session_entities(tracker: Tracker) -> list[list[dict[str, Any]]]:
+    return [(event.get("parse_data") or {}).get("entities") or [] for event in session_user_events(tracker)]
 
 
 class ActionFinishAssessment(Action):
@@ -110,3 +176,4 @@ class ActionFinishAssessment(Action):
         if result["triage"] not in ("emergency", "urgent"):
             dispatcher.utter_message(response="utter_anything_else")
         return [SlotSet("assessment", result)]
+

@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, UserUtteranceReverted
+from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import session_user_events
+from actions.conversation import ATTEMPTS, GROUPS, STEP, session_user_events
 from actions.questions import ask
 from actions.replies import send_result
 from bot.clinic import default_clinic
@@ -17,6 +17,7 @@ from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.questions import ASSESSMENT_SLOTS, reply
 
 FALLBACK_INTENT = "nlu_fallback"
+FORM = "assessment_form"
 
 
 class ActionContactClinic(Action):
@@ -97,5 +98,33 @@ class ActionHandleMisunderstanding(Action):
         dispatcher.utter_message(text=reply("misunderstood"))
         slot = tracker.get_slot("requested_slot") if tracker.active_loop.get("name") else None
         if slot in ASSESSMENT_SLOTS:
-            ask(dispatcher, slot)
+            ask(dispatcher, slot, tracker)
         return [UserUtteranceReverted()]
+
+
+class ActionContinue(Action):
+    """"yes", "ok", "let's go" or "check my back" outside the form: never a dead end.
+
+    With no result yet, the self-check starts, or resumes where it stopped (after an
+    FAQ answer, a fallback or the cautious warning-sign reply). After a result, a
+    request to start checks again from the safety question; a "yes" offers what else
+    there is, and a "no" says goodbye.
+    """
+
+    def name(self) -> str:
+        return "action_continue"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        result = tracker.get_slot("assessment")
+        if not isinstance(result, dict):
+            return [FollowupAction(FORM)]
+        if intent == "start_check":
+            fresh = [SlotSet(slot, None) for slot in (*ASSESSMENT_SLOTS, "symptoms", "assessment", STEP, GROUPS,
+                                                      ATTEMPTS) if slot != "consent"]
+            return [*fresh, FollowupAction(FORM)]
+        if intent == "deny":
+            dispatcher.utter_message(response="utter_goodbye")
+            return []
+        dispatcher.utter_message(response="utter_anything_else")
+        return []

@@ -16,10 +16,15 @@ from bot.assessment import UNKNOWN, AssessmentInput
 from bot.entities import NEGATED
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
+from bot.screening import default_screening
 
 SLOT_FOR_ENTITY = {"activity": "activities", "pain_location": "pain_location", "symptom": "symptoms",
                    "red_flag": "red_flags"}
-CLEAR = "none"
+# Helper slots of the form: failed answers to the current question, the safety check's
+# follow-up question, and the groups of warning signs answered "yes" (domain.yml).
+ATTEMPTS = "answer_attempts"
+STEP = "screening_step"
+GROUPS = "screening_groups"
 SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
 PAYLOAD_CHANNELS = ("rest", "socketio")
 
@@ -100,6 +105,8 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
         red_flags=gathered["red_flag"], pain_score=pain_score, pain_description=pain_words,
         duration=duration if isinstance(duration, str) and duration != UNKNOWN else None,
         inflammation=tracker.get_slot("inflammation") == "yes", words=words,
+        screening_groups=[g for g in tracker.get_slot(GROUPS) or [] if isinstance(g, str)
+                          and g in {group.id for group in default_screening().groups}],
     )
 
 

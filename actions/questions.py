@@ -1,4 +1,10 @@
-"""``action_ask_<slot>`` for every assessment question, worded by ``bot/questions``."""
+"""``action_ask_<slot>`` for every assessment question, worded by ``bot/questions``.
+
+The same question is never asked the same way three times: after an answer that
+could not be read it is said again in other words, then with buttons (the form
+records "not sure" after that). The safety question asks its follow-ups (a
+confirmation, then one group of signs at a time) under the same slot.
+"""
 
 from __future__ import annotations
 
@@ -9,7 +15,11 @@ from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from bot.questions import ASSESSMENT_SLOTS, question, reply
+from actions.conversation import ATTEMPTS, STEP
+from bot.input_check import ALLOWED_SHORTHAND
+from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, Question, question, reply, screening_question
+
+VARIANTS = (FIRST, AGAIN, LAST)
 
 
 class AskQuestion:
@@ -21,17 +31,34 @@ class AskQuestion:
         return f"action_ask_{self.slot}"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        ask(dispatcher, self.slot)
+        ask(dispatcher, self.slot, tracker)
         return []
 
 
-def ask(dispatcher: CollectingDispatcher, slot: str) -> None:
+def question_to_ask(slot: str, tracker: Tracker | None) -> Question:
+    """The wording for this turn: the safety check's follow-up, or the question as first, again or last asked."""
+    slots = tracker.slots if tracker is not None else {}
+    if slot == "red_flags" and slots.get(STEP):
+        return screening_question(slots[STEP])
+    attempts = slots.get(ATTEMPTS) or 0
+    variant = VARIANTS[min(int(attempts), len(VARIANTS) - 1)] if slot != "red_flags" else FIRST
+    return question(slot, variant=variant)
+
+
+def button_payload(payload: str) -> str:
+    """An intent of the assistant's own buttons travels as "/intent"; any other payload as plain words."""
+    return f"/{payload}" if payload in ALLOWED_SHORTHAND else payload
+
+
+def ask(dispatcher: CollectingDispatcher, slot: str, tracker: Tracker | None = None) -> None:
     """The question's text, then (if it has buttons) its short prompt carrying them."""
-    asked = question(slot)
-    dispatcher.utter_message(text=asked.text)
-    if asked.buttons:
-        dispatcher.utter_message(text=asked.prompt, buttons=[{"title": title, "payload": f"/{intent}"}
-                                                             for title, intent in asked.buttons])
+    asked = question_to_ask(slot, tracker)
+    buttons = [{"title": title, "payload": button_payload(payload)} for title, payload in asked.buttons]
+    if buttons and asked.prompt:
+        dispatcher.utter_message(text=asked.text)
+        dispatcher.utter_message(text=asked.prompt, buttons=buttons)
+    else:
+        dispatcher.utter_message(text=asked.text, buttons=buttons or None)
 
 
 for _slot in ASSESSMENT_SLOTS:

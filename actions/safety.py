@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import SlotSet
+from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -14,6 +14,9 @@ from actions.replies import send_result
 from bot.assessment import assess
 from bot.clinic import default_clinic
 from bot.knowledge import default_knowledge
+from bot.questions import reply
+
+FORM = "assessment_form"
 
 
 class ActionSafetyTriage(Action):
@@ -23,8 +26,9 @@ class ActionSafetyTriage(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         flags = live_red_flags(tracker)
         if not flags:
+            # Never a dead end: after the cautious reply the self-check starts, or goes on where it was.
             self._possible_warning(dispatcher)
-            return []
+            return [] if tracker.active_loop.get("name") else [FollowupAction(FORM)]
         data = assessment_input(tracker)
         data.red_flags = flags
         result = assess(data)
@@ -39,5 +43,5 @@ class ActionSafetyTriage(Action):
         dispatcher.utter_message(
             text=("That sounds like it could be a warning sign, and I want to make sure you're safe. "
                   "If you have any of these, please call " + clinic.emergency_number +
-                  " or go to an emergency department now:\n" + emergency +
-                  "\n\nOtherwise, could you tell me a little more about what you're noticing?"))
+                  " or go to an emergency department now:\n" + emergency))
+        dispatcher.utter_message(text=reply("possible_warning_go_on"))

@@ -17,6 +17,7 @@ from bot.culprits import rank_culprits
 from bot.duration import parse_duration
 from bot.knowledge import Knowledge, default_knowledge
 from bot.pain import severity_for_score, severity_from_words
+from bot.screening import default_screening
 from bot.suggestions import choose_suggestions
 from bot.triage import SafetyFacts, triage
 
@@ -44,6 +45,8 @@ class AssessmentInput:
     duration: str | None = None
     inflammation: bool = False
     recent_injury: bool = False
+    # Screening groups answered "yes" or "not sure" without a sign named (ids of screening.yml).
+    screening_groups: list[str] = field(default_factory=list)
     spasm_not_releasing: bool = False
     no_change_after_two_sessions: bool = False
     words: Mapping[str, str] = field(default_factory=dict)
@@ -85,8 +88,15 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
     duration = parse_duration(data.duration, today)
     inflammation = data.inflammation or bool({"swelling", "heat_redness"} & set(symptoms))
 
+    screening = default_screening()
+    known_groups = {group.id for group in screening.groups}
+    unknown_groups = [g for g in data.screening_groups if g not in known_groups]
+    if unknown_groups:
+        raise UnknownValueError("screening_group", unknown_groups[0], sorted(known_groups))
+    groups = list(dict.fromkeys(data.screening_groups))
+    flagged = tuple((screening.group(g).level, screening.group(g).reason) for g in groups)
     decision = triage(SafetyFacts(tuple(red_flags), tuple(symptoms), data.pain_score, severity, inflammation,
-                                  data.recent_injury, data.spasm_not_releasing), knowledge)
+                                  data.recent_injury, data.spasm_not_releasing, flagged), knowledge)
     safe_to_discuss_muscles = decision.level in ("see_doctor_first", "massage_ok")
     culprits = rank_culprits({"activity": activities, "pain_location": locations, "symptom": symptoms},
                              knowledge, data.words) if safe_to_discuss_muscles else []
@@ -100,6 +110,7 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
                           "colour": level.colour},
         "triage_reasons": list(decision.reasons),
         "red_flags": list(decision.red_flags),
+        "screening_groups": groups,
         "culprits": [culprit.as_dict() for culprit in culprits],
         "pain_score": data.pain_score,
         "severity": severity,

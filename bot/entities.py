@@ -17,7 +17,7 @@ from bot.duration import parse_duration
 from bot.input_check import language_verdict
 from bot.knowledge import default_knowledge
 from bot.language import Mention, VocabularyMatcher
-from bot.pain import find_scale_mentions, parse_pain_score
+from bot.pain import find_rating_mentions, find_scale_mentions, parse_pain_score
 
 RED_FLAG_INTENT = "report_red_flag"
 # Messages that are not about the pain ("gotta run, bye"): only warning signs are looked for.
@@ -161,12 +161,41 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
             for e in overlapping)
         if contains or hides_warning:
             resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
-    taken = [(e["start"], e["end"]) for e in resolved]
-    if not any(e["entity"] == "pain_score" for e in resolved):
-        for start, end, score in find_scale_mentions(text):
-            if not _overlaps(start, end, taken):
-                resolved.append(_entity("pain_score", str(score), start, end, extractor))
-    return resolved
+    return _one_duration(_one_pain_score(text, resolved, extractor))
+
+
+def _one_pain_score(text: str, resolved: list[Entity], extractor: str) -> list[Entity]:
+    """At most one rating per message, the worst one said ("2 on a good day, 7 when it's bad" is 7).
+
+    A statistical span that is the scale's own "10" ("easily a 6 out of 10") is not a rating.
+    """
+    scales = find_scale_mentions(text)
+    scores = [e for e in resolved if e["entity"] == "pain_score"
+              and not any(start <= e["start"] and e["end"] <= end and int(e["value"]) != score
+                          for start, end, score in scales)]
+    taken = [(e["start"], e["end"]) for e in resolved if e["entity"] != "pain_score"]
+    mentions = [(start, end, score) for start, end, score in find_rating_mentions(text)
+                if not _overlaps(start, end, taken)]
+    # Equal scores: the statistical span, whose edges are the annotators' convention, wins.
+    candidates = [(e["start"], e["end"], int(e["value"]), 1) for e in scores] + [(*m, 0) for m in mentions]
+    others = [e for e in resolved if e["entity"] != "pain_score"]
+    if not candidates:
+        return others
+    start, end, score, _ = max(candidates, key=lambda c: (c[2], c[3], -c[0]))
+    return others + [_entity("pain_score", str(score), start, end, extractor)]
+
+
+def _one_duration(resolved: list[Entity]) -> list[Entity]:
+    """At most one duration: the longest that can be read.
+
+    "getting on for two weeks, and from this morning my leg..." dates a new symptom
+    with its second time; the pain has lasted the longer one.
+    """
+    durations = [e for e in resolved if e["entity"] == "duration"]
+    if len(durations) < 2:
+        return resolved
+    best = max(durations, key=lambda e: (parse_duration(e["value"]).days or -1, -e["start"]))
+    return [e for e in resolved if e["entity"] != "duration" or e is best]
 
 
 def guarded_verdict(verdict: str | None, text: str, entities: list[Entity],

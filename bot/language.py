@@ -54,8 +54,8 @@ INABILITY_BEFORE_NOT = {"can", "could", "ca"}
 AUXILIARIES = {"be", "been", "have", "being"}
 REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected"}
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
-REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to", "me", "totally", "completely", "perfectly", "work",
-                       "still", "pretty", "quite", "absolutely", "'s", "been"}
+REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to", "me", "totally", "completely",
+                       "perfectly", "work", "still", "pretty", "quite", "absolutely", "'s", "been"}
 # "and"/"or" may only join the sign to another sign ("bladder and bowels are fine").
 CONJUNCTIONS = {"and", "or"}
 DETERMINERS = {"my", "the", "me", "your"}
@@ -122,7 +122,7 @@ class VocabularyMatcher:
             pattern = [{"OP": "?"} if key == WILDCARD
                        else {"NORM": {"IN": sorted(OPTIONAL_WORDS)}, "OP": "?"} if key in OPTIONAL_WORDS
                        else {"LOWER": word} if entity == "red_flag" and word in AS_WRITTEN
-                       else {"NORM": key} for key, word in zip(keys, written)]
+                       else {"NORM": key} for key, word in zip(keys, written, strict=True)]
             while pattern and pattern[0].get("OP") == "?":
                 pattern.pop(0)
             while pattern and pattern[-1].get("OP") == "?":

@@ -98,6 +98,35 @@ def parse_pain_score(text: str) -> PainReading:
     return PainReading(score, severity)
 
 
+# A number said as a rating inside a longer message: "like a 6", "easily a 7", "its a 7ish", "8 on a bad day".
+_IN_CONTEXT = re.compile(
+    r"(?:\b(?:a|an|like|about|around|maybe|easily|solid|probably|prob|roughly|definitely|at least|say|its|it's|"
+    r"it is|is|hits|reaches|at|nearer|closer to)\s+)(?:a\s+|an\s+|solid\s+|good\s+|strong\s+)?" + _NUMBER
+    + r"(?:\s*-?ish)?(?:\s*(?:-|to|or)\s*" + _NUMBER + r")?\b(?!" + _TIME_UNIT + r")"
+    r"(?!\s*(?:%|kg|kilo|lb|pound|stone|am\b|pm\b|o'?clock|times|boxes|kids|children|stairs|steps|flights|miles|km))"
+    r"|" + _NUMBER + r"\s*(?:-?ish\s+)?on (?:a |the )?(?:good|bad|worst|best) days?\b"
+    r"|" + _NUMBER + r"\s+(?:when (?:it'?s|its|it is) (?:bad|worst|at its worst|flaring)|at (?:its|it'?s) worst|"
+    r"at worst|at the worst|on bad days|when it flares)\b"
+    r"|" + _NUMBER + r"ish\b",
+    re.IGNORECASE)
+
+
+def find_rating_mentions(text: str) -> list[tuple[int, int, int]]:
+    """Every rating in a longer message, explicit ("6/10") or said in context ("like a 6"): (start, end, score).
+
+    A range gives its worse end. Durations and the scale itself are never ratings.
+    """
+    found = find_scale_mentions(text)
+    taken = [(start, end) for start, end, _ in found]
+    for match in _IN_CONTEXT.finditer(text or ""):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        values = [value for group in match.groups() if group and (value := _value(group)) is not None]
+        if values:
+            found.append((match.start(), match.end(), max(values)))
+    return found
+
+
 def find_scale_mentions(text: str) -> list[tuple[int, int, int]]:
     """Explicit ratings ("6/10", "seven out of ten") anywhere in a longer message: (start, end, score)."""
     found = []

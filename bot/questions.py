@@ -15,6 +15,7 @@ import yaml
 
 from bot.clinic import Clinic, default_clinic
 from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge
+from bot.screening import CONFIRM, GROUP_PREFIX, default_screening
 
 ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "pain_score", "pain_duration",
                     "inflammation")
@@ -54,12 +55,15 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
 REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_again", "input_empty",
                     "input_no_words", "input_other_language", "input_too_long", "input_shorthand",
                     "actions_unavailable", "choose_next", "screening_unclear",
-                    "result_lead")
+                    "result_lead", "noted_not_sure", "consent_assumed", "screening_by_group",
+                    "possible_warning_go_on")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
     disclaimer = " ".join(knowledge.messages["disclaimer"].split())
-    red_flag_list = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values())
+    red_flag_list = "\n".join(f"{group.heading}:\n" + "\n".join(f"- {knowledge.red_flags[member].ask}"
+                                                                 for member in group.members)
+                              for group in default_screening().groups)
     emergency_signs = "; ".join(flag.ask for flag in knowledge.red_flags.values() if flag.level == "emergency")
     return text.format(clinic_name=clinic.name, emergency_number=clinic.emergency_number,
                        emergency_signs=emergency_signs,
@@ -68,11 +72,34 @@ def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
                        red_flag_list=red_flag_list)
 
 
-def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> Question:
+FIRST, AGAIN, LAST = "first", "again", "last"
+
+
+def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None,
+             variant: str = FIRST) -> Question:
+    """The question for ``slot``: as first asked, said ``again`` after an answer that could not be read,
+    or the ``last`` time, with its own buttons (after that the answer is recorded as "not sure")."""
     entry = _raw()["questions"][slot]
-    text = _fill(entry["text"], knowledge or default_knowledge(), clinic or default_clinic())
+    knowledge, clinic = knowledge or default_knowledge(), clinic or default_clinic()
+    if variant == AGAIN and entry.get("again"):
+        return Question(_fill(entry["again"], knowledge, clinic), (), "")
+    if variant == LAST and entry.get("last"):
+        buttons = tuple((button["title"], button["payload"]) for button in entry.get("last_buttons") or [])
+        return Question(_fill(entry["last"], knowledge, clinic), buttons, "")
+    text = _fill(entry["text"], knowledge, clinic)
     buttons = tuple((button["title"], button["payload"]) for button in entry.get("buttons") or [])
     return Question(text, buttons, str(entry.get("prompt") or ""))
+
+
+def screening_question(step: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> Question:
+    """A follow-up of the safety check: the confirmation, or one group's yes/no question."""
+    screening = default_screening()
+    knowledge, clinic = knowledge or default_knowledge(), clinic or default_clinic()
+    if step == CONFIRM:
+        return Question(_fill(screening.confirm_text, knowledge, clinic), screening.confirm_buttons,
+                        screening.confirm_prompt)
+    group = screening.group(step[len(GROUP_PREFIX):])
+    return Question(_fill(group.ask, knowledge, clinic), screening.group_buttons, screening.group_prompt)
 
 
 def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:

@@ -8,6 +8,7 @@ words must say so: at least one of ``all_clear_words`` in ``red_flags.yml``.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -36,3 +37,118 @@ def says_none_apply(text: str | None) -> bool:
         if word in all_clear_words() or word.endswith("n't"):
             return True
     return False
+
+
+# --- The screening in groups -------------------------------------------------------
+
+CONFIRM = "confirm"
+GROUP_PREFIX = "group:"
+
+
+@dataclass(frozen=True)
+class ScreeningGroup:
+    id: str
+    level: str
+    heading: str
+    ask: str
+    reason: str
+    members: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Screening:
+    groups: tuple[ScreeningGroup, ...]
+    confirm_text: str
+    confirm_prompt: str
+    confirm_buttons: tuple[tuple[str, str], ...]
+    group_prompt: str
+    group_buttons: tuple[tuple[str, str], ...]
+
+    def group(self, group_id: str) -> ScreeningGroup:
+        return next(group for group in self.groups if group.id == group_id)
+
+
+def _buttons(entries: list[dict[str, str]] | None, where: str) -> tuple[tuple[str, str], ...]:
+    if not entries or not all(isinstance(e, dict) and e.get("title") and e.get("payload") for e in entries):
+        raise KnowledgeError(f"screening.yml: {where} needs buttons, each with a title and a payload")
+    return tuple((str(e["title"]), str(e["payload"])) for e in entries)
+
+
+@lru_cache(maxsize=1)
+def default_screening(path: Path = KNOWLEDGE_DIR / "screening.yml") -> Screening:
+    """The groups of screening.yml, checked against red_flags.yml: every sign in exactly one group."""
+    from bot.knowledge import default_knowledge
+
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    flags = default_knowledge().red_flags
+    groups = []
+    for group_id, entry in (raw.get("groups") or {}).items():
+        missing = [key for key in ("level", "heading", "ask", "reason", "members") if not entry.get(key)]
+        if missing:
+            raise KnowledgeError(f"screening.yml: groups.{group_id}: missing {', '.join(missing)}")
+        unknown = [m for m in entry["members"] if m not in flags]
+        if unknown:
+            raise KnowledgeError(f"screening.yml: groups.{group_id}: unknown warning signs {', '.join(unknown)}")
+        groups.append(ScreeningGroup(group_id, entry["level"], entry["heading"], " ".join(entry["ask"].split()),
+                                     " ".join(entry["reason"].split()), tuple(entry["members"])))
+    placed = [member for group in groups for member in group.members]
+    if sorted(placed) != sorted(flags):
+        raise KnowledgeError("screening.yml: every warning sign of red_flags.yml must be in exactly one group")
+    confirm = raw.get("confirm") or {}
+    if not confirm.get("text") or not confirm.get("prompt"):
+        raise KnowledgeError("screening.yml: confirm needs a text and a prompt")
+    return Screening(tuple(groups), " ".join(confirm["text"].split()), confirm["prompt"],
+                     _buttons(confirm.get("buttons"), "confirm"), str(raw.get("group_prompt") or ""),
+                     _buttons(raw.get("group_buttons"), "group_buttons"))
+
+
+@dataclass(frozen=True)
+class ScreeningStep:
+    """What one answer to the safety screening does.
+
+    ``flags``: warning signs named; ``groups``: groups answered "yes" (or "not sure");
+    ``clear``: screened clear of every sign; ``next_step``: the screening question to ask
+    next (None: the first one), when the screening is not over.
+    """
+
+    flags: tuple[str, ...] = ()
+    groups: tuple[str, ...] = ()
+    clear: bool = False
+    next_step: str | None = None
+    understood: bool = True
+
+    @property
+    def done(self) -> bool:
+        return bool(self.flags or self.groups or self.clear)
+
+
+def screening_step(step: str | None, kind: str, flags: tuple[str, ...], failed_before: int,
+                   screening: Screening) -> ScreeningStep:
+    """The next move of the screening after an answer of ``kind`` to question ``step``.
+
+    Kinds come from ``bot.answers.read_screening``: "signs", "clear", "hedged", "yes",
+    "unsure", "unclear". Named signs always win. Nothing but a plain "no" (or a
+    second hedge) ever clears; whatever is uncertain is asked one group at a time,
+    and an uncertain answer to a group counts as that group's "yes".
+    """
+    if flags:
+        return ScreeningStep(flags=flags)
+    first_group = GROUP_PREFIX + screening.groups[0].id
+    if step is None or step == CONFIRM:
+        if kind == "clear" or (step == CONFIRM and kind == "hedged"):
+            return ScreeningStep(clear=True)
+        if kind == "hedged":
+            return ScreeningStep(next_step=CONFIRM)
+        if kind in ("yes", "unsure") or step == CONFIRM or failed_before >= 1:
+            return ScreeningStep(next_step=first_group, understood=kind != "unclear")
+        return ScreeningStep(next_step=step, understood=False)
+    group_id = step[len(GROUP_PREFIX):]
+    if kind in ("yes", "unsure") or (kind == "unclear" and failed_before >= 1):
+        return ScreeningStep(groups=(group_id,))
+    if kind in ("clear", "hedged"):
+        ids = [group.id for group in screening.groups]
+        position = ids.index(group_id) if group_id in ids else len(ids) - 1
+        if position + 1 < len(ids):
+            return ScreeningStep(next_step=GROUP_PREFIX + ids[position + 1])
+        return ScreeningStep(clear=True)
+    return ScreeningStep(next_step=step, understood=False)

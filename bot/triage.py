@@ -23,6 +23,8 @@ class SafetyFacts:
     inflammation: bool = False
     recent_injury: bool = False
     spasm_not_releasing: bool = False
+    # Screening groups the client said yes (or "not sure") to without naming a sign: (level, reason).
+    flagged_groups: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -37,8 +39,9 @@ def triage(facts: SafetyFacts, knowledge: Knowledge) -> Triage:
     flags = tuple(dict.fromkeys(facts.red_flags))
     for level in ("emergency", "urgent"):
         hits = tuple(flag for flag in flags if knowledge.red_flags[flag].level == level)
-        if hits:
-            return Triage(level, flags, tuple(knowledge.red_flags[flag].label for flag in hits))
+        groups = tuple(reason for group_level, reason in facts.flagged_groups if group_level == level)
+        if hits or groups:
+            return Triage(level, flags, tuple(knowledge.red_flags[flag].label for flag in hits) + groups)
     reasons = _doctor_first_reasons(facts, knowledge)
     if reasons:
         return Triage("see_doctor_first", flags, reasons)

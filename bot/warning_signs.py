@@ -29,7 +29,8 @@ PATTERNS_FILE = "warning_sign_patterns.yml"
 SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
 CLAUSE_BREAKS = SENTENCE_ENDS | {"but", "although", "though", "however", "except", "apart", "whereas"}
 # Ages and dates that put an event in the past ("when I was 19", "back in 2009", "15 yrs ago").
-_COUNT = r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|few|a few|couple of|a couple of|several|many)"
+_COUNT = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|few|a few|couple of|"
+          r"a couple of|several|many)")
 LONG_AGO_PATTERN = re.compile(
     r"\bwhen i was (?:\d+|younger|little|young|small|a (?:kid|child|teen(?:ager)?|boy|girl|student|baby))\b"
     r"|\b(?:in|back in) (?:19|20)\d\d\b|\b" + _COUNT + r"\s*(?:years|yrs|year|yr|decades?)\s+(?:ago|back)\b",

@@ -193,7 +193,7 @@ def test_a_message_that_fits_nowhere_mid_question_is_taken_back_and_the_question
     texts = h.texts(dispatcher)
     assert texts[0] == reply("misunderstood")
     assert texts[1:] == [question("red_flags").text, question("red_flags").prompt]
-    assert [button["payload"] for button in dispatcher.messages[-1]["buttons"]] == ["/deny"]
+    assert [button["payload"] for button in dispatcher.messages[-1]["buttons"]] == ["/deny", "/affirm", "/dont_know"]
 
 
 def test_a_message_that_fits_nowhere_outside_the_assessment_is_taken_back(dispatcher, h):

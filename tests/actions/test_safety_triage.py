@@ -6,6 +6,7 @@ import pytest
 
 from actions.safety import ActionSafetyTriage
 from bot.knowledge import default_knowledge
+from bot.questions import reply
 
 KNOWLEDGE = default_knowledge()
 MUSCLE_WORDS = ["quadratus", "gluteus", "piriformis", "iliopsoas", "hamstring", "massage may help"]
@@ -77,8 +78,10 @@ def test_payload_only_on_web_channels(dispatcher, h):
 
 
 def assert_cautious_message(h, dispatcher, shipped_clinic, events):
-    assert events == []
-    [message] = h.texts(dispatcher)
+    # Never a dead end: outside the form, the self-check starts after the cautious reply.
+    assert [(e["event"], e.get("name")) for e in events] == [("followup", "assessment_form")]
+    message, carry_on = h.texts(dispatcher)
+    assert carry_on == reply("possible_warning_go_on")
     assert "could be a warning sign" in message
     assert shipped_clinic.emergency_number in message
     emergency = [flag for flag in KNOWLEDGE.red_flags.values() if flag.level == "emergency"]
@@ -89,6 +92,13 @@ def assert_cautious_message(h, dispatcher, shipped_clinic, events):
         assert f"- {flag.ask}" not in message
     for word in MUSCLE_WORDS:
         assert word not in message.lower()
+
+
+def test_the_cautious_message_during_the_form_leaves_the_form_to_ask_again(dispatcher, h):
+    tracker = h.tracker({}, [h.user_event("something weird is going on", intent="report_red_flag")],
+                        active_loop="assessment_form")
+    assert triage(dispatcher, tracker) == []
+    assert "could be a warning sign" in h.texts(dispatcher)[0]
 
 
 def test_no_identifiable_red_flag_gives_the_cautious_message(dispatcher, h, shipped_clinic):

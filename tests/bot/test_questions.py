@@ -5,9 +5,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.answers import READERS, read_screening
 from bot.clinic import Clinic
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
-from bot.questions import ASSESSMENT_SLOTS, _raw, question, reply
+from bot.questions import ASSESSMENT_SLOTS, FIRST, LAST, _raw, question, reply
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))
 FORM_SLOTS = DOMAIN["forms"]["assessment_form"]["required_slots"]
@@ -63,7 +64,7 @@ def test_buttons_carry_domain_intents(knowledge, slot):
 
 @pytest.mark.parametrize("slot,intents", [
     ("consent", {"affirm", "deny"}),
-    ("red_flags", {"deny"}),
+    ("red_flags", {"affirm", "deny", "dont_know"}),
     ("inflammation", {"affirm", "deny", "dont_know"}),
 ])
 def test_yes_no_questions_offer_their_answers_as_buttons(knowledge, slot, intents):
@@ -71,15 +72,16 @@ def test_yes_no_questions_offer_their_answers_as_buttons(knowledge, slot, intent
 
 
 @pytest.mark.parametrize("slot", FORM_SLOTS)
-def test_button_intents_fill_their_slot_in_the_domain(knowledge, slot):
-    """A button is only useful if the domain maps its intent onto the slot being asked."""
-    mapped = set()
-    for mapping in DOMAIN["slots"][slot]["mappings"]:
-        if mapping.get("type") == "from_intent":
-            named = mapping["intent"]
-            mapped |= set(named if isinstance(named, list) else [named])
-    for title, intent in question(slot, knowledge, TEST_CLINIC).buttons:
-        assert intent in mapped, f"{slot}: button {title!r} sends {intent!r}, which does not fill the slot"
+@pytest.mark.parametrize("variant", [FIRST, LAST])
+def test_every_button_is_an_answer_the_form_reads(knowledge, slot, variant):
+    """A button is only useful if the form's reader (bot.answers) takes its click for an answer."""
+    for title, payload in question(slot, knowledge, TEST_CLINIC, variant=variant).buttons:
+        intent, text = (payload, f"/{payload}") if payload in INTENTS else ("describe_pain", payload)
+        if slot == "red_flags":
+            assert read_screening(text, intent, [])[0] in ("clear", "yes", "unsure"), title
+            continue
+        reading = READERS[slot](text, intent, [])
+        assert reading.kind in ("answer", "unknown"), f"{slot}: button {title!r} is not read as an answer"
 
 
 @pytest.mark.parametrize("key", ["no_consent", "start_over"])
