@@ -174,6 +174,6 @@ class ActionFinishAssessment(Action):
         result = assess(assessment_input(tracker))
         send_result(dispatcher, tracker, result, safety_only=result["triage"] in ("emergency", "urgent"))
         if result["triage"] not in ("emergency", "urgent"):
-            dispatcher.utter_message(response="utter_anything_else")
+            dispatcher.utter_message(text=reply("anything_else"))
         return [SlotSet("assessment", result)]
 

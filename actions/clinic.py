@@ -126,5 +126,5 @@ class ActionContinue(Action):
         if intent == "deny":
             dispatcher.utter_message(response="utter_goodbye")
             return []
-        dispatcher.utter_message(response="utter_anything_else")
+        dispatcher.utter_message(text=reply("anything_else"))
         return []
