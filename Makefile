@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 
 unit: install
-	$(BIN)/python -m pytest tests/bot tests/actions tests/rasa_extensions -q
+	$(BIN)/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts -q
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings
@@ -45,10 +45,13 @@ evaluate: install
 	$(BIN)/rasa test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/cross-validation
 	$(BIN)/python scripts/nlu_scores.py results/cross-validation
 
-# Client-style single messages and scripted conversations (tests/evaluation/) against
-# servers of its own; fails below the EVAL_* thresholds. Needs a trained model (`make train`).
+# Real clients, measured: single messages and scripted whole conversations over REST against
+# servers of its own, on two sets written without seeing data/ (tests/evaluation/README.md);
+# fails below the EVAL_* thresholds. Needs a trained model (`make train`; make test trains).
 evaluate-clients: install
-	$(BIN)/python scripts/evaluate_clients.py --gate
+	$(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/first
+	$(BIN)/python scripts/evaluate_clients.py --gate --phrasings tests/evaluation/fresh/phrasings.yml \
+	  --scenarios tests/evaluation/fresh/scenarios.yml --out results/evaluation/fresh
 
 # Latency, throughput, memory, start-up and training time against Rasa's starter bot:
 # a benchmark (about half an hour), not part of `make test`.

@@ -168,10 +168,10 @@ def read_inflammation(text: str | None, intent: str | None, entities: Sequence[E
         return Reading("answer", YES)
     if set(_values(entities, "symptom", negated=True)) & set(INFLAMMATION_SYMPTOMS):
         return Reading("answer", NO)
-    if _NO.search(text) or intent == "deny":
-        return Reading("answer", NO)
     if is_unsure(text, intent):
         return Reading("unknown")
+    if _NO.search(text) or intent == "deny":
+        return Reading("answer", NO)
     if intent == "affirm" or _YES.search(text) or _YES_INSIDE.search(text):
         return Reading("answer", YES)
     if re.search(r"\b(?:not|isn'?t|aren'?t|no)\b", text, re.IGNORECASE):

@@ -36,6 +36,13 @@ LONG_AGO_PATTERN = re.compile(
     r"|\b(?:in|back in) (?:19|20)\d\d\b|\b" + _COUNT + r"\s*(?:years|yrs|year|yr|decades?)\s+(?:ago|back)\b",
     re.IGNORECASE)
 FIRST_PERSON = {"i", "me", "myself", "im", "i'm", "ive", "i've"}
+# Between another person and the sign, "my" is the client's own ("my wife says my back looks lopsided").
+FIRST_PERSON_BETWEEN = FIRST_PERSON | {"my"}
+# Someone asking for another person ("my dad fell and now his lower back is bad", "my mum had a fall,
+# she's 80 and can't get up"): that person is the one being checked, so their sign counts.
+ON_BEHALF = re.compile(
+    r"\b(?:his|her|their)\s+(?:\w+\s+)?(?:back|spine|hip|hips|leg|legs|bum|bottom|buttock|pain|sciatica)\b"
+    r"|\b(?:she|he)(?:'s|s| is| has| can'?t| cannot| was| keeps| fell| had)\b", re.IGNORECASE)
 # "don't feel numb" denies; "don't feel anything down there" reports a loss of feeling.
 FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weird", "odd", "strange", "dead"}
 DENIALS = {"no", "not", "never", "without", "none", "nor", "neither", "nothing", "zero"}
@@ -208,8 +215,10 @@ class WarningSignDetector:
         if _occurrences(keys[sentence_start:sentence_end], scope.reported_by_others):
             return True
         window_start = max(sentence_start, start - scope.window)
+        on_behalf = bool(ON_BEHALF.search(doc.text))
         for cue_start, cue_end in _occurrences(keys, scope.others):
-            if window_start <= cue_start and cue_end <= start and not FIRST_PERSON & set(keys[cue_end:start]) \
+            if window_start <= cue_start and cue_end <= start and not on_behalf \
+                    and not FIRST_PERSON_BETWEEN & set(keys[cue_end:start]) \
                     and not FIRST_PERSON & set(keys[window_start:cue_start]):
                 return False
         if _any_within(keys, scope.not_mine, sentence_start, sentence_end):

@@ -18,7 +18,7 @@ step "lint (ruff)"
 $BIN/ruff check .
 
 step "unit tests (bot/, actions/, rasa_extensions/)"
-$BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions -q
+$BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts -q
 
 step "training data validation"
 $BIN/rasa data validate --fail-on-warnings
@@ -35,6 +35,9 @@ rm -rf results/holdout
 $BIN/rasa test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout
 $BIN/python scripts/nlu_scores.py results/holdout --min-intent "$NLU_MIN_INTENT_F1" --min-entity "$NLU_MIN_ENTITY_F1" \
   --min-faq "$NLU_MIN_FAQ_F1"
+
+step "real clients: warning signs, false alarms, entities and whole scripted conversations (tests/evaluation/)"
+make --no-print-directory evaluate-clients
 
 step "web widget and browser set-up (npm ci for socket.io-client, Debian chromium)"
 scripts/web_setup.sh

@@ -1,0 +1,89 @@
+"""Readers of the answer to the question just asked: natural answers, not just the classifier's intent."""
+
+import pytest
+
+from bot.answers import (
+    NO,
+    UNKNOWN,
+    YES,
+    inflammation_already_told,
+    read_consent,
+    read_duration,
+    read_inflammation,
+    read_pain_score,
+    read_places,
+    read_screening,
+)
+
+
+def entity(kind, value, role=None):
+    found = {"entity": kind, "value": value, "start": 0, "end": 1}
+    if role:
+        found["role"] = role
+    return found
+
+
+@pytest.mark.parametrize("text,intent,kind", [
+    ("no", "deny", "clear"), ("nope none of those", "deny", "clear"), ("nothing like that at all", "deny", "clear"),
+    ("all good", "affirm", "clear"), ("I don't think so", "deny", "hedged"),
+    ("not as far as I'm aware", "deny", "hedged"), ("not that i know of", "deny", "hedged"),
+    ("probably not", "deny", "hedged"), ("not sure", "dont_know", "unsure"), ("maybe one", "affirm", "unsure"),
+    ("yes", "affirm", "yes"), ("yeah one of them", "affirm", "yes"), ("banana", "nlu_fallback", "unclear"),
+    ("null", "deny", "unclear"),
+])
+def test_screening_answers(text, intent, kind):
+    assert read_screening(text, intent, [])[0] == kind
+
+
+def test_a_named_sign_wins_over_any_no():
+    assert read_screening("no, well i cant pee", "deny", [entity("red_flag", "bladder_bowel")]) == (
+        "signs", ("bladder_bowel",))
+
+
+@pytest.mark.parametrize("text,intent,value", [
+    ("nope, not swollen or hot, it's just sore", "deny", NO), ("yes it's a bit warm", "affirm", YES),
+    ("a little puffy", "describe_pain", YES), ("no idea", "dont_know", None), ("hmm what", "nlu_fallback", "?"),
+])
+def test_inflammation_answers(text, intent, value):
+    reading = read_inflammation(text, intent, [])
+    if value is None:
+        assert reading.kind == "unknown"
+    elif value == "?":
+        assert reading.kind == "unclear"
+    else:
+        assert reading.value == value
+
+
+def test_a_denied_swelling_is_a_no_whatever_the_intent():
+    assert read_inflammation("its not swollen", "affirm", [entity("symptom", "swelling", "negated")]).value == NO
+    assert inflammation_already_told([entity("symptom", "heat_redness")]) == YES
+    assert inflammation_already_told([entity("symptom", "dull_ache")]) is None
+
+
+@pytest.mark.parametrize("text,intent,expected", [("yes, let's start", "affirm", True), ("not now", "deny", False),
+                                                  ("my back hurts", "describe_pain", True),
+                                                  ("what?", "nlu_fallback", None)])
+def test_consent_answers(text, intent, expected):
+    reading = read_consent(text, intent, [])
+    assert (reading.value if reading.kind == "answer" else None) is expected
+
+
+def test_pain_score_keeps_the_worst_and_reads_words():
+    assert read_pain_score("2 on a good day 7 on a bad", "give_pain_score", [entity("pain_score", "2"),
+                                                                          entity("pain_score", "7")]).value == "7"
+    assert read_pain_score("pretty mild", "give_pain_score", []).value == "mild"
+    assert read_pain_score("dunno", "dont_know", []).kind == "unknown"
+
+
+def test_durations_read_or_kept_as_words():
+    assert read_duration("x", "give_duration", [{"entity": "duration", "value": "3 weeks"}]).value == "3 weeks"
+    assert read_duration("for ages", "give_duration", []).value == "for ages"
+    assert read_duration("no clue", "dont_know", []).kind == "unknown"
+    assert read_duration("purple", "nlu_fallback", []).kind == "unclear"
+
+
+def test_places_and_activities():
+    assert read_places("my bum", "describe_pain", [entity("pain_location", "buttock")], "pain_location").value == [
+        "buttock"]
+    assert read_places("nothing in particular", "deny", [], "activity").kind == UNKNOWN
+    assert read_places("purple", "nlu_fallback", [], "activity").kind == "unclear"

@@ -1,0 +1,65 @@
+"""The recall-first detector: warning signs told by description, and whose sign it is."""
+
+import pytest
+
+from bot.language import default_matcher
+
+
+def signs(text: str) -> dict[str, bool]:
+    """Each warning sign found: True when reported, False when denied or not the client's."""
+    found: dict[str, bool] = {}
+    for mention in default_matcher().find(text):
+        if mention.entity == "red_flag":
+            found[mention.value] = found.get(mention.value, False) or not mention.negated
+    return found
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("its like my bits have gone to sleep", "saddle_numbness"),
+    ("since this morning its weirdly numb round my bum when i wipe", "saddle_numbness"),
+    ("i can't feel anything down below", "saddle_numbness"),
+    ("cant really tell when i need to wee anymore", "bladder_bowel"),
+    ("havent been able to wee properly since last night", "bladder_bowel"),
+    ("my foot's gone floppy", "leg_weakness"),
+    ("my toes catch on the carpet and i trip", "leg_weakness"),
+    ("my legs have been like jelly", "bilateral_leg_symptoms"),
+    ("feels like a weight on my chest", "chest_pain"),
+    ("took a spill on the ice last week", "major_trauma"),
+    ("had radiotherapy for my prostate a while back", "cancer_history"),
+    ("I had breast cancer 10 years ago", "cancer_history"),
+    ("been on pred for years for my asthma", "immunosuppression"),
+    ("it doesn't get better with rest", "night_pain"),
+])
+def test_signs_told_by_description_are_reported(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("my mum had cancer", "cancer_history"),
+    ("I volunteer at a cancer charity", "cancer_history"),
+    ("dieting to drop a few pounds", "weight_loss"),
+    ("had a car accident when i was 19, fully healed", "major_trauma"),
+    ("both my legs feel normal to me", "bilateral_leg_symptoms"),
+    ("no numbness down there", "saddle_numbness"),
+    ("my bum isn't numb", "saddle_numbness"),
+    ("my husband is on steroids for his copd, not me though", "immunosuppression"),
+    ("i can pee fine and feel everything normally down below", "bladder_bowel"),
+])
+def test_denials_and_look_alikes_are_not_reported(text: str, sign: str) -> None:
+    assert not signs(text).get(sign)
+
+
+@pytest.mark.parametrize("text", ["the bottom of my foot is numb", "fell asleep on the sofa and woke up sore",
+                                  "lifting a heavy chest of drawers", "can't find a comfy chair at work"])
+def test_everyday_phrases_that_only_look_like_a_sign(text: str) -> None:
+    assert not any(signs(text).values())
+
+
+def test_someone_else_named_before_does_not_take_the_clients_own_sign() -> None:
+    assert signs("my wife says i have a fever").get("fever") is True
+    assert signs("me and my partner tried and i couldnt feel anything during sex").get("sexual_dysfunction") is True
+
+
+def test_one_leg_is_not_both_legs() -> None:
+    found = signs("my left leg feels weak")
+    assert found.get("leg_weakness") is True and "bilateral_leg_symptoms" not in found
