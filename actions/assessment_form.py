@@ -21,10 +21,14 @@ from rasa_sdk.types import DomainDict
 from actions.conversation import (
     ATTEMPTS,
     GROUPS,
+    SCREENED,
     SEVERITY_WORDS,
     STEP,
     assessment_input,
     canonical_values,
+    first_emergency_group,
+    live_red_flags,
+    needs_emergency_screening,
     session_user_events,
 )
 from actions.replies import send_result
@@ -52,9 +56,11 @@ class ValidateAssessmentForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]
-        if canonical_values(tracker.get_slot("red_flags"), "red_flag") or tracker.get_slot(GROUPS):
+        flags = live_red_flags(tracker)
+        if tracker.get_slot(GROUPS) or (flags and not needs_emergency_screening(tracker, flags)):
             # A warning sign (or a "yes" to a group of them) ends the questions at once;
-            # the result is the triage advice alone.
+            # the result is the triage advice alone. Only an urgent sign waits for the
+            # emergency signs to be asked about.
             return ["red_flags"]
         return domain_slots
 
@@ -67,6 +73,10 @@ class ValidateAssessmentForm(FormValidationAction):
         told = inflammation_already_told(e for event in _session_entities(tracker) for e in event)
         if told and tracker.get_slot("inflammation") is None:
             values["inflammation"] = told
+        flags = values.get("red_flags") or []
+        if flags and needs_emergency_screening(tracker, flags) and tracker.get_slot(STEP) is None:
+            dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
+            values.update({"red_flags": None, STEP: first_emergency_group(), ATTEMPTS: 0})
         requested = tracker.get_slot(REQUESTED_SLOT)
         intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
         if intent in INTERRUPTIONS and not any(value is not None for value in values.values()):
@@ -133,14 +143,21 @@ class ValidateAssessmentForm(FormValidationAction):
                 entities: list[dict[str, Any]], attempts: int) -> dict[str, Any]:
         step = tracker.get_slot(STEP)
         kind, flags = read_screening(text, intent, entities)
-        outcome = screening_step(step, kind, flags, attempts, default_screening())
+        screening = default_screening()
+        outcome = screening_step(step, kind, flags, attempts, screening)
+        known = live_red_flags(tracker)
+        if outcome.next_step and outcome.next_step.startswith(GROUP_PREFIX) and known and \
+                screening.group(outcome.next_step[len(GROUP_PREFIX):]).level != "emergency":
+            # An urgent sign is already known: once the emergency groups are clear, the check is done.
+            return {"red_flags": known, STEP: None, ATTEMPTS: 0, SCREENED: True}
         if outcome.flags:
-            return {"red_flags": list(outcome.flags), STEP: None, ATTEMPTS: 0}
+            return {"red_flags": list(dict.fromkeys(known + list(outcome.flags))), STEP: None, ATTEMPTS: 0,
+                    SCREENED: True}
         if outcome.groups:
             groups = list(dict.fromkeys(list(tracker.get_slot(GROUPS) or []) + list(outcome.groups)))
-            return {"red_flags": [], GROUPS: groups, STEP: None, ATTEMPTS: 0}
+            return {"red_flags": known, GROUPS: groups, STEP: None, ATTEMPTS: 0, SCREENED: True}
         if outcome.clear:
-            return {"red_flags": [], STEP: None, ATTEMPTS: 0}
+            return {"red_flags": known, STEP: None, ATTEMPTS: 0, SCREENED: True}
         if outcome.next_step != step:
             if (outcome.next_step or "").startswith(GROUP_PREFIX) and not (step or "").startswith(GROUP_PREFIX):
                 dispatcher.utter_message(text=reply("screening_by_group"))

@@ -25,6 +25,7 @@ SLOT_FOR_ENTITY = {"activity": "activities", "pain_location": "pain_location", "
 ATTEMPTS = "answer_attempts"
 STEP = "screening_step"
 GROUPS = "screening_groups"
+SCREENED = "screened"
 SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
 PAYLOAD_CHANNELS = ("rest", "socketio")
 
@@ -79,6 +80,25 @@ def live_red_flags(tracker: Tracker) -> list[str]:
         if value not in values:
             values.append(value)
     return values
+
+
+def needs_emergency_screening(tracker: Tracker, flags: Iterable[str]) -> bool:
+    """Only urgent signs are known and the emergency signs were never asked about.
+
+    An urgent sign told first ("I've had a fever") must not stop the check before the
+    emergency signs, which outrank it, are asked: that is two quick yes/no questions.
+    """
+    knowledge = default_knowledge()
+    flags = [flag for flag in flags if flag in knowledge.red_flags]
+    return bool(flags) and not tracker.get_slot(SCREENED) and not tracker.get_slot(GROUPS) \
+        and all(knowledge.red_flags[flag].level != "emergency" for flag in flags)
+
+
+def first_emergency_group() -> str:
+    """The screening step that asks the first group of emergency signs."""
+    from bot.screening import GROUP_PREFIX
+
+    return GROUP_PREFIX + next(group.id for group in default_screening().groups if group.level == "emergency")
 
 
 def assessment_input(tracker: Tracker) -> AssessmentInput:

@@ -9,7 +9,14 @@ from rasa_sdk.events import FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import assessment_input, live_red_flags
+from actions.conversation import (
+    ATTEMPTS,
+    STEP,
+    assessment_input,
+    first_emergency_group,
+    live_red_flags,
+    needs_emergency_screening,
+)
 from actions.replies import send_result
 from bot.assessment import assess
 from bot.clinic import default_clinic
@@ -29,6 +36,11 @@ class ActionSafetyTriage(Action):
             # Never a dead end: after the cautious reply the self-check starts, or goes on where it was.
             self._possible_warning(dispatcher)
             return [] if tracker.active_loop.get("name") else [FollowupAction(FORM)]
+        if needs_emergency_screening(tracker, flags):
+            dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
+            events = [SlotSet("consent", True), SlotSet("red_flags", None), SlotSet(STEP, first_emergency_group()),
+                      SlotSet(ATTEMPTS, 0)]
+            return events if tracker.active_loop.get("name") else [*events, FollowupAction(FORM)]
         data = assessment_input(tracker)
         data.red_flags = flags
         result = assess(data)

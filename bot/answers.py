@@ -47,6 +47,14 @@ _WIDE_DENIAL = re.compile(r"\b(?:none of (?:th(?:e|o)se|them|that|it)|nothing li
                           re.IGNORECASE)
 _STOP = re.compile(r"\b(?:not now|no thanks|no thank you|not today|maybe later|later|stop|don'?t want|"
                    r"rather not|no ta)\b", re.IGNORECASE)
+# The swelling question also asks about an injury in the last three days ("I slipped yesterday").
+_RECENT_INJURY = re.compile(
+    r"\b(?:slipped|fell|fall|tripped|hurt it|hurt my|injured|twisted|pulled|tweaked|strained|jarred|did it|"
+    r"did my back|knocked|banged|bumped|landed)\b.{0,60}?\b(?:today|yesterday|last night|this morning|"
+    r"(?:a |one |two |three |1 |2 |3 )days? ago|the other day|on (?:monday|tuesday|wednesday|thursday|friday|"
+    r"saturday|sunday))\b"
+    r"|\b(?:today|yesterday|last night|this morning)\b.{0,40}?\b(?:slipped|fell|tripped|hurt it|injured|"
+    r"twisted|pulled|tweaked|strained|jarred)\b", re.IGNORECASE)
 CONTENT_INTENTS = ("describe_pain", "describe_activity", "give_pain_score", "give_duration", "report_red_flag")
 START_INTENTS = ("affirm", "start_check", "greet")
 
@@ -78,9 +86,13 @@ def is_unsure(text: str | None, intent: str | None) -> bool:
 def read_consent(text: str | None, intent: str | None, entities: Sequence[Entity]) -> Reading:
     """Yes, no, or unclear; describing the pain or asking to start is a yes."""
     text = _text(text)
-    if intent == "deny" or _STOP.search(text):
+    if _STOP.search(text):
         return Reading("answer", False)
-    if intent in START_INTENTS or _YES.search(text) or intent in CONTENT_INTENTS:
+    if _YES.search(text):
+        return Reading("answer", True)
+    if intent == "deny":
+        return Reading("answer", False)
+    if intent in START_INTENTS or intent in CONTENT_INTENTS:
         return Reading("answer", True)
     if any(e.get("entity") in ("pain_location", "activity", "symptom") for e in entities):
         return Reading("answer", True)
@@ -164,7 +176,7 @@ def read_inflammation(text: str | None, intent: str | None, entities: Sequence[E
     "it's puffy" are yeses; a denied swelling is a no even when the intent is not.
     """
     text = _text(text)
-    if _values(entities, "symptom") and set(_values(entities, "symptom")) & set(INFLAMMATION_SYMPTOMS):
+    if set(_values(entities, "symptom")) & set(INFLAMMATION_SYMPTOMS) or _RECENT_INJURY.search(text):
         return Reading("answer", YES)
     if set(_values(entities, "symptom", negated=True)) & set(INFLAMMATION_SYMPTOMS):
         return Reading("answer", NO)

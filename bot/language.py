@@ -52,7 +52,7 @@ SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
 AUXILIARIES = {"be", "been", "have", "being"}
-REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected"}
+REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected", "strong"}
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
 REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to", "me", "totally", "completely",
                        "perfectly", "work", "still", "pretty", "quite", "absolutely", "'s", "been"}
@@ -138,7 +138,11 @@ class VocabularyMatcher:
     def _doc(self, text: str) -> Doc:
         doc = self.nlp(text)
         for token in doc:
-            token.norm_ = _key(token)
+            key = _key(token)
+            if token.text != token.lower_ and key == token.lower_:
+                # The lookup table is case-sensitive: "Leaning" must meet "lean" as "leaning" does.
+                key = str(self._lemma_forms.get(token.lower_, key)).lower()
+            token.norm_ = key
         return doc
 
     def find(self, text: str) -> list[Mention]:
@@ -185,6 +189,8 @@ class VocabularyMatcher:
             if token.i in taken or not token.is_alpha or len(token.text) < FUZZY_MIN_LENGTH:
                 continue
             word = token.text.lower()
+            if word in self._lemma_forms or word in self._lemmas:
+                continue  # a real word ("leaning"), not a slip of another ("leaking")
             # Typos rarely change the first letter; requiring it keeps "logging" from becoming "jogging".
             candidates = [known for known in self.single_words if known[0] == word[0]]
             close = difflib.get_close_matches(word, candidates, n=1, cutoff=FUZZY_RATIO)
@@ -249,7 +255,6 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
     After the span only fillers and other mentions ("bladder and bowels are fine")
     may stand before the reassurance, so "I wet myself and I'm fine" stays a warning.
     """
-    covered = covered or set()
     for i in range(span.start - 1, max(-1, span.start - 1 - NEGATION_WINDOW), -1):
         token = doc[i]
         word = token.norm_.lower()
@@ -257,6 +262,12 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
             break
         if _denies(doc, i):
             return True
+    return reassured_after(doc, span, covered)
+
+
+def reassured_after(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
+    """A reassurance right after the span ("bladder's fine", "legs are both normal"), past fillers only."""
+    covered = covered or set()
     for i in range(span.end, min(len(doc), span.end + NEGATION_WINDOW)):
         word = doc[i].norm_.lower()
         if i in covered:

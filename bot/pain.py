@@ -105,7 +105,9 @@ _IN_CONTEXT = re.compile(
     + r"(?:\s*-?ish)?(?:\s*(?:-|to|or)\s*" + _NUMBER + r")?\b(?!" + _TIME_UNIT + r")"
     r"(?!\s*(?:%|kg|kilo|lb|pound|stone|am\b|pm\b|o'?clock|times|boxes|kids|children|stairs|steps|flights|miles|km))"
     r"|" + _NUMBER + r"\s*(?:-?ish\s+)?on (?:a |the )?(?:good|bad|worst|best) days?\b"
+    r"|\bthe " + _NUMBER + r" mark\b"
     r"|" + _NUMBER + r"\s+(?:when (?:it'?s|its|it is) (?:bad|worst|at its worst|flaring)|at (?:its|it'?s) worst|"
+    r"when i\b|when it\b|"
     r"at worst|at the worst|on bad days|when it flares)\b"
     r"|" + _NUMBER + r"ish\b",
     re.IGNORECASE)

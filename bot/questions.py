@@ -55,7 +55,8 @@ def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
 REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_again", "input_empty",
                     "input_no_words", "input_other_language", "input_too_long", "input_shorthand",
                     "actions_unavailable", "choose_next", "screening_unclear",
-                    "result_lead", "anything_else", "noted_not_sure", "consent_assumed", "screening_by_group",
+                    "result_lead", "anything_else", "noted_not_sure", "urgent_then_emergency_check",
+                    "consent_assumed", "screening_by_group",
                     "possible_warning_go_on")
 
 

@@ -42,7 +42,12 @@ FIRST_PERSON_BETWEEN = FIRST_PERSON | {"my"}
 # she's 80 and can't get up"): that person is the one being checked, so their sign counts.
 ON_BEHALF = re.compile(
     r"\b(?:his|her|their)\s+(?:\w+\s+)?(?:back|spine|hip|hips|leg|legs|bum|bottom|buttock|pain|sciatica)\b"
-    r"|\b(?:she|he)(?:'s|s| is| has| can'?t| cannot| was| keeps| fell| had)\b", re.IGNORECASE)
+    r"|\b(?:she|he)(?:'s|s| is)?\s+(?:\w+\s+){0,3}(?:can'?t|cannot|unable|in pain|in agony|struggling)\b",
+    re.IGNORECASE)
+# Between the words of a phrase: "don't really feel", "can't even tell".
+FILLERS_INSIDE = {"really", "even", "just", "quite", "properly", "actually", "totally", "like"}
+# A new clause starts at "and" followed by its own subject ("...two years ago and I've lost weight").
+NEW_SUBJECT = {"i", "it", "my", "now", "then", "recently", "lately", "since", "she", "he", "we", "they"}
 # "don't feel numb" denies; "don't feel anything down there" reports a loss of feeling.
 FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weird", "odd", "strange", "dead"}
 DENIALS = {"no", "not", "never", "without", "none", "nor", "neither", "nothing", "zero"}
@@ -164,13 +169,13 @@ class WarningSignDetector:
         keys = self.keys(doc)
         found: dict[str, Detection] = {}
         for sign in self.signs:
-            candidates = [Detection(sign.value, start, end, False) for start, end in _occurrences(keys, sign.alone)
+            candidates = [Detection(sign.value, start, end, False, ((start, end),))
+                          for start, end in _occurrences(keys, sign.alone)
                           if not self.excepted(keys, sign.value, start, end)]
             for rule in sign.rules:
                 candidates += self._rule_hits(doc, keys, sign.value, rule)
             for candidate in candidates:
-                negated = any(self.is_denied(doc, s, e) for s, e in ((candidate.start, candidate.end),
-                                                                      *candidate.parts)) \
+                negated = self.is_denied(doc, candidate.start, candidate.end, candidate.parts) \
                     or not self.belongs_to_client(doc, keys, candidate.value, candidate.start, candidate.end)
                 detection = Detection(candidate.value, candidate.start, candidate.end, negated)
                 if sign.value not in found or (found[sign.value].negated and not negated):
@@ -192,17 +197,21 @@ class WarningSignDetector:
                                                                      (feeling_start, feeling_end))))
         return hits
 
-    def is_denied(self, doc: Doc, start: int, end: int) -> bool:
-        """A denial shortly before the mention or inside it, in the same clause, or a reassurance right after."""
-        from bot.language import is_negated  # the phrase matcher's own rule, shared
+    def is_denied(self, doc: Doc, start: int, end: int, own: tuple[tuple[int, int], ...] = ()) -> bool:
+        """A denial shortly before the mention or inside it, in the same clause, or a reassurance right after.
 
-        if is_negated(doc, Span(doc, start, end)):
+        ``own``: the matched words themselves ("won't cooperate", "can't feel"), whose
+        negation is part of the sign, not a denial of it; each is checked for a
+        reassurance after it too ("I can pee fine and ...").
+        """
+        from bot.language import is_negated, reassured_after  # the phrase matcher's own rules, shared
+
+        if is_negated(doc, Span(doc, start, end)) or any(reassured_after(doc, Span(doc, s, e)) for s, e in own):
             return True
         keys = self.keys(doc)
-        for i in range(start, end):
-            if keys[i] in DENIALS and not _describes_loss(keys, i):
-                return True
-        return False
+        inside_own = {i for s, e in own for i in range(s, e)}
+        return any(keys[i] in DENIALS and not _describes_loss(keys, i) for i in range(start, end)
+                   if i not in inside_own)
 
     def belongs_to_client(self, doc: Doc, keys: list[str], value: str, start: int, end: int) -> bool:
         """False for someone else's sign, a past event, a job or an intention (the rules of ``not_the_client``).
@@ -212,18 +221,18 @@ class WarningSignDetector:
         """
         scope = self.attribution
         sentence_start, sentence_end = _sentence(keys, start, end)
-        if _occurrences(keys[sentence_start:sentence_end], scope.reported_by_others):
-            return True
+        whole_start, whole_end = _sentence(keys, start, end, SENTENCE_ENDS)
         window_start = max(sentence_start, start - scope.window)
         on_behalf = bool(ON_BEHALF.search(doc.text))
         for cue_start, cue_end in _occurrences(keys, scope.others):
             if window_start <= cue_start and cue_end <= start and not on_behalf \
                     and not FIRST_PERSON_BETWEEN & set(keys[cue_end:start]) \
+                    and not _occurrences(keys[cue_end:start], scope.reported_by_others) \
                     and not FIRST_PERSON & set(keys[window_start:cue_start]):
                 return False
-        if _any_within(keys, scope.not_mine, sentence_start, sentence_end):
+        if _any_within(keys, scope.not_mine, whole_start, whole_end):
             return False
-        if value in scope.jobs_apply_to and _any_within(keys, scope.jobs, sentence_start, sentence_end):
+        if value in scope.jobs_apply_to and _any_within(keys, scope.jobs, whole_start, whole_end):
             return False
         if value in scope.intentions_apply_to:
             for cue_start, cue_end in _occurrences(keys, scope.intentions):
@@ -239,6 +248,7 @@ class WarningSignDetector:
 
 def _describes_loss(keys: list[str], i: int) -> bool:
     """Whether the denial at ``i`` tells of a loss ("no feeling", "can't hold it") rather than denying."""
+    keys = keys[:i + 1] + [key for key in keys[i + 1:] if key not in FILLERS_INSIDE]
     following = keys[i + 1] if i + 1 < len(keys) else ""
     if keys[i] == "not" and i > 0 and keys[i - 1] in INABILITY and keys[i - 1] in {"can", "could", "ca"}:
         return True
@@ -268,7 +278,7 @@ OPTIONAL_INSIDE = {"my", "the", "a", "an", "me", "your", "its", "it", "of"}
 def _match_at(keys: Sequence[str], i: int, phrase: tuple[str, ...]) -> int | None:
     j = i
     for k, word in enumerate(phrase):
-        while k and j < len(keys) and keys[j] != word and keys[j] in OPTIONAL_INSIDE:
+        while k and j < len(keys) and keys[j] != word and (keys[j] in OPTIONAL_INSIDE or keys[j] in FILLERS_INSIDE):
             j += 1
         if j >= len(keys) or keys[j] != word:
             return None
@@ -280,12 +290,18 @@ def _crosses(keys: Sequence[str], start: int, end: int, breaks: set[str]) -> boo
     return any(keys[i] in breaks for i in range(start, end))
 
 
-def _sentence(keys: Sequence[str], start: int, end: int) -> tuple[int, int]:
+def _is_break(keys: Sequence[str], i: int, breaks: set[str]) -> bool:
+    return keys[i] in breaks or (breaks is CLAUSE_BREAKS and keys[i] == "and" and i + 1 < len(keys)
+                                 and keys[i + 1] in NEW_SUBJECT)
+
+
+def _sentence(keys: Sequence[str], start: int, end: int, breaks: set[str] = CLAUSE_BREAKS) -> tuple[int, int]:
+    """The clause (or, with ``SENTENCE_ENDS``, the sentence) around tokens ``start:end``."""
     first = start
-    while first > 0 and keys[first - 1] not in CLAUSE_BREAKS:
+    while first > 0 and not _is_break(keys, first - 1, breaks):
         first -= 1
     last = end
-    while last < len(keys) and keys[last] not in CLAUSE_BREAKS:
+    while last < len(keys) and not _is_break(keys, last, breaks):
         last += 1
     return first, last
 

@@ -200,3 +200,24 @@ def test_values_outside_the_vocabulary_never_get_through(h):
     slots, _, _ = run(h, asked("activities"), "lifting", "describe_activity",
                       candidates={"pain_location": ["banana"], "red_flags": ["drop table"]})
     assert "red_flags" not in slots and slots.get("pain_location") is None
+
+
+def test_an_urgent_sign_mid_form_asks_the_emergency_groups_then_ends(h):
+    text = "about 3 weeks, and ive had a fever"
+    fever = h.entity(text, "fever", "red_flag", "fever")
+    slots, texts, _ = run(h, asked("pain_duration"), text, "report_red_flag", entities=[fever],
+                          candidates={"red_flags": ["fever"], "pain_duration": "about 3 weeks"})
+    assert texts[0] == reply("urgent_then_emergency_check")
+    assert slots["screening_step"] == "group:nerve_signs" and slots["red_flags"] is None
+    earlier = [h.user_event(text, intent="report_red_flag", entities=[fever])]
+    state = asked("pain_duration", {"screening_step": "group:injury_or_chest", "pain_duration": "about 3 weeks",
+                                    "red_flags": None,
+                                    "requested_slot": "red_flags"})
+    user = h.user_event("no", intent="deny")
+    tracker = h.tracker(state, [*earlier, user, {"event": "action", "name": "assessment_form"}],
+                        active_loop="assessment_form")
+    from rasa_sdk.executor import CollectingDispatcher
+
+    result = asyncio.run(ValidateAssessmentForm().run(CollectingDispatcher(), tracker, DOMAIN))
+    done = h.slot_events(result)
+    assert done["red_flags"] == ["fever"] and done["screened"] is True and done["requested_slot"] is None

@@ -42,8 +42,16 @@ def test_emergency_flag_gives_emergency_advice_only(dispatcher, h, shipped_clini
     assert reply("anything_else") not in h.texts(dispatcher)
 
 
-def test_urgent_flag_gives_urgent_advice(dispatcher, h, shipped_clinic):
+def test_an_urgent_sign_told_first_waits_for_the_emergency_signs_to_be_asked(dispatcher, h):
     events = triage(dispatcher, red_flag_message(h, "i have a fever", "fever", "fever"))
+    assert h.texts(dispatcher) == [reply("urgent_then_emergency_check")]
+    slots = h.slot_events(events)
+    assert slots["screening_step"] == "group:nerve_signs" and slots["red_flags"] is None
+    assert events[-1] == {"event": "followup", "name": "assessment_form", "timestamp": None}
+
+
+def test_urgent_flag_gives_urgent_advice(dispatcher, h, shipped_clinic):
+    events = triage(dispatcher, red_flag_message(h, "i have a fever", "fever", "fever", slots={"screened": True}))
     message = h.all_text(dispatcher)
     assert message.startswith("See a doctor within a day or two")
     assert shipped_clinic.emergency_number in message
