@@ -32,7 +32,7 @@ from actions.conversation import (
     session_user_events,
 )
 from actions.replies import send_result
-from bot.answers import READERS, inflammation_already_told, read_duration, read_screening
+from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
 from bot.assessment import UNKNOWN, assess
 from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.pain import parse_pain_score
@@ -99,10 +99,8 @@ class ValidateAssessmentForm(FormValidationAction):
         """Slot candidates from Rasa's mappings, kept only when they hold vocabulary values."""
         if slot in LIST_SLOTS:
             known = [v for v in canonical_values(value, LIST_SLOTS[slot]) if v != UNKNOWN]
-            if not known:
-                return {slot: tracker.get_slot(slot) if slot == "symptoms" else None}
             before = [v for v in canonical_values(tracker.get_slot(slot), LIST_SLOTS[slot]) if v not in known]
-            return {slot: before + known if slot != "symptoms" else known}
+            return {slot: before + known or None}
         if slot == "red_flags":
             flags = canonical_values(value, "red_flag")
             return {"red_flags": flags} if flags else {}
@@ -112,7 +110,9 @@ class ValidateAssessmentForm(FormValidationAction):
                 return {"pain_score": str(reading.score)}
             return {"pain_score": reading.severity} if reading.severity in SEVERITY_WORDS else {"pain_score": None}
         if slot == "pain_duration" and isinstance(value, str) and value != UNKNOWN:
-            return {"pain_duration": value} if read_duration(value, None, []).kind == "answer" else {}
+            # Said in passing, only a duration that can be dated counts ("for some weeks" or the
+            # "morning" of "good morning" do not): otherwise the question is still asked.
+            return {"pain_duration": value} if is_datable(value) else {}
         return {}
 
     # --- The answer to the question just asked -----------------------------------------

@@ -210,7 +210,17 @@ READERS: dict[str, Callable[[str | None, str | None, Sequence[Entity]], Reading]
     "consent": read_consent,
     "pain_location": _reader_for_places("pain_location"),
     "activities": _reader_for_places("activity"),
+    "symptoms": _reader_for_places("symptom"),
     "pain_score": read_pain_score,
     "pain_duration": read_duration,
     "inflammation": read_inflammation,
 }
+
+
+_DATABLE = re.compile(r"\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|couple|few|"
+                      r"several|fortnight|yesterday|today|tonight|since|ago|last|this)\b", re.IGNORECASE)
+
+
+def is_datable(text: str) -> bool:
+    """A duration said in passing that really dates the pain ("3 weeks", "since Tuesday"), not "for weeks"."""
+    return parse_duration(text).days is not None and bool(_DATABLE.search(text))

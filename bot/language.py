@@ -52,7 +52,8 @@ SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
 AUXILIARIES = {"be", "been", "have", "being"}
-REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected", "strong"}
+REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected", "strong", "stable", "steady",
+                     "unchanged"}
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
 REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to", "me", "totally", "completely",
                        "perfectly", "work", "still", "pretty", "quite", "absolutely", "'s", "been"}
@@ -142,6 +143,9 @@ class VocabularyMatcher:
             if token.text != token.lower_ and key == token.lower_:
                 # The lookup table is case-sensitive: "Leaning" must meet "lean" as "leaning" does.
                 key = str(self._lemma_forms.get(token.lower_, key)).lower()
+            if key == token.lower_ and key.endswith("in") and key + "g" in self._lemma_forms:
+                # A dropped g: "draggin", "liftin", "sittin".
+                key = str(self._lemma_forms.get(key + "g")).lower()
             token.norm_ = key
         return doc
 

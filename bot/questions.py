@@ -17,8 +17,8 @@ from bot.clinic import Clinic, default_clinic
 from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge
 from bot.screening import CONFIRM, GROUP_PREFIX, default_screening
 
-ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "pain_score", "pain_duration",
-                    "inflammation")
+ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "symptoms", "pain_score",
+                    "pain_duration", "inflammation")
 
 
 # Terminal chat (rasa shell) cuts the line that carries buttons at the screen's width.

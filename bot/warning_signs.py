@@ -55,7 +55,7 @@ DENIALS = {"no", "not", "never", "without", "none", "nor", "neither", "nothing",
 LOSS_AFTER_DENIAL = {"feeling", "sensation", "control", "strength", "power", "able", "longer", "grip", "way",
                      "sense", "matter", "relief", "position", "help", "ease", "work", "working", "hold", "lift",
                      "sure", "idea", "know", "come", "start", "go", "stop", "take", "raise", "point", "change",
-                     "touch", "make", "eased", "wait", "tell", "better", "well", "easier"}
+                     "touch", "make", "eased", "wait", "tell", "better", "well", "easier", "can", "cannae"}
 INABILITY = {"can", "could", "ca"}
 # Plurals that change the sign ("legs" is both legs, "leg" is one), so never lemmatised.
 AS_WRITTEN = {"legs", "feet", "thighs", "calves", "knees", "ankles", "buttocks"}
@@ -176,7 +176,7 @@ class WarningSignDetector:
                 candidates += self._rule_hits(doc, keys, sign.value, rule)
             for candidate in candidates:
                 negated = self.is_denied(doc, candidate.start, candidate.end, candidate.parts) \
-                    or not self.belongs_to_client(doc, keys, candidate.value, candidate.start, candidate.end)
+                    or not self.belongs_to_client(doc, keys, candidate.value, candidate.parts[0][0], candidate.end)
                 detection = Detection(candidate.value, candidate.start, candidate.end, negated)
                 if sign.value not in found or (found[sign.value].negated and not negated):
                     found[sign.value] = detection

@@ -6,6 +6,7 @@ import pytest
 import yaml
 
 from bot.answers import READERS, read_screening
+from bot.language import default_matcher
 from bot.clinic import Clinic
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
 from bot.questions import ASSESSMENT_SLOTS, FIRST, LAST, _raw, question, reply
@@ -80,7 +81,8 @@ def test_every_button_is_an_answer_the_form_reads(knowledge, slot, variant):
         if slot == "red_flags":
             assert read_screening(text, intent, [])[0] in ("clear", "yes", "unsure"), title
             continue
-        reading = READERS[slot](text, intent, [])
+        found = [{"entity": m.entity, "value": m.value} for m in default_matcher().find(text) if not m.negated]
+        reading = READERS[slot](text, intent, found)
         assert reading.kind in ("answer", "unknown"), f"{slot}: button {title!r} is not read as an answer"
 
 
