@@ -32,6 +32,7 @@ from actions.conversation import (
     session_user_events,
 )
 from actions.replies import send_result
+from actions.safety import possible_warning
 from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
 from bot.assessment import UNKNOWN, assess
 from bot.input_check import INPUT_CHECK, VERDICTS
@@ -44,8 +45,9 @@ REQUESTED_SLOT = "requested_slot"
 MAX_FAILED_ANSWERS = 2
 LIST_SLOTS = {"pain_location": "pain_location", "activities": "activity", "symptoms": "symptom"}
 # Messages that are not answers: the form steps aside (Rasa's rules answer them), then asks again.
-INTERRUPTIONS = ("faq", "request_human", "request_summary", "forget_me", "bot_challenge", "thank", "goodbye",
-                 "report_red_flag")
+INTERRUPTIONS = ("faq", "request_human", "request_summary", "forget_me", "bot_challenge", "thank", "goodbye")
+# A question the classifier is unsure of may be an answer in other words ("between my shoulders").
+MIN_FAQ_CONFIDENCE = 0.85
 
 
 class ValidateAssessmentForm(FormValidationAction):
@@ -78,8 +80,10 @@ class ValidateAssessmentForm(FormValidationAction):
             dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
             values.update({"red_flags": None, STEP: first_emergency_group(), ATTEMPTS: 0})
         requested = tracker.get_slot(REQUESTED_SLOT)
-        intent = ((tracker.latest_message or {}).get("intent") or {}).get("name")
-        if intent in INTERRUPTIONS and not any(value is not None for value in values.values()):
+        intent = (tracker.latest_message or {}).get("intent") or {}
+        steps_aside = intent.get("name") in INTERRUPTIONS and (
+            intent.get("name") != "faq" or float(intent.get("confidence") or 0) >= MIN_FAQ_CONFIDENCE)
+        if steps_aside and not any(value is not None for value in values.values()):
             return []  # Rasa rejects the form for this message, and its rules take over
         answered_before = requested not in candidates and tracker.get_slot(requested) is not None
         if requested and tracker.active_loop.get("name") and not answered_before:
@@ -135,7 +139,10 @@ class ValidateAssessmentForm(FormValidationAction):
                 return {"consent": True, ATTEMPTS: 0}
             dispatcher.utter_message(text=reply("noted_not_sure"))
             return {slot: UNKNOWN, ATTEMPTS: 0}
-        _say_input_problem(dispatcher, message)
+        if intent == "report_red_flag":
+            possible_warning(dispatcher)  # sounds like a warning sign no rule could name
+        else:
+            _say_input_problem(dispatcher, message)
         return {slot: None, ATTEMPTS: attempts + 1}
 
     @staticmethod

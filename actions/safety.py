@@ -19,7 +19,6 @@ from actions.conversation import (
 )
 from actions.replies import send_result
 from bot.assessment import assess
-from bot.clinic import default_clinic
 from bot.knowledge import default_knowledge
 from bot.questions import reply
 
@@ -34,7 +33,7 @@ class ActionSafetyTriage(Action):
         flags = live_red_flags(tracker)
         if not flags:
             # Never a dead end: after the cautious reply the self-check starts, or goes on where it was.
-            self._possible_warning(dispatcher)
+            possible_warning(dispatcher)
             return [] if tracker.active_loop.get("name") else [FollowupAction(FORM)]
         if needs_emergency_screening(tracker, flags):
             dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
@@ -47,13 +46,11 @@ class ActionSafetyTriage(Action):
         send_result(dispatcher, tracker, result, safety_only=True)
         return [SlotSet("red_flags", flags), SlotSet("assessment", result)]
 
-    @staticmethod
-    def _possible_warning(dispatcher: CollectingDispatcher) -> None:
-        """The classifier heard a warning sign we could not name: err on the side of safety."""
-        knowledge, clinic = default_knowledge(), default_clinic()
-        emergency = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values() if flag.level == "emergency")
-        dispatcher.utter_message(
-            text=("That sounds like it could be a warning sign, and I want to make sure you're safe. "
-                  "If you have any of these, please call " + clinic.emergency_number +
-                  " or go to an emergency department now:\n" + emergency))
-        dispatcher.utter_message(text=reply("possible_warning_go_on"))
+
+
+def possible_warning(dispatcher: CollectingDispatcher) -> None:
+    """The classifier heard a warning sign we could not name: err on the side of safety."""
+    knowledge = default_knowledge()
+    emergency = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values() if flag.level == "emergency")
+    dispatcher.utter_message(text=reply("possible_warning") + "\n" + emergency)
+    dispatcher.utter_message(text=reply("possible_warning_go_on"))

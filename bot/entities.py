@@ -161,7 +161,25 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
             for e in overlapping)
         if contains or hides_warning:
             resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
-    return _one_duration(_one_pain_score(text, resolved, extractor))
+    return _one_duration(_one_pain_score(text, _with_symptoms_of_signs(text, resolved, matcher, extractor),
+                                         extractor))
+
+
+def _with_symptoms_of_signs(text: str, resolved: list[Entity], matcher: VocabularyMatcher,
+                            extractor: str) -> list[Entity]:
+    """The symptom a reported warning sign is told with ("both legs are numb" is numbness too).
+
+    The sign decides the triage either way; the symptom keeps the record of what the client felt.
+    """
+    have = {e["value"] for e in resolved if e["entity"] == "symptom"}
+    added: list[Entity] = []
+    for sign in [e for e in resolved if e["entity"] == "red_flag" and e.get("role") != NEGATED]:
+        start = sign["start"]
+        for mention in matcher.find(text[start:sign["end"]]):
+            if mention.entity == "symptom" and not mention.negated and mention.value not in have:
+                have.add(mention.value)
+                added.append(_entity("symptom", mention.value, start + mention.start, start + mention.end, extractor))
+    return resolved + added
 
 
 def _one_pain_score(text: str, resolved: list[Entity], extractor: str) -> list[Entity]:

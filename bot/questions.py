@@ -57,7 +57,7 @@ REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_
                     "actions_unavailable", "choose_next", "screening_unclear",
                     "result_lead", "anything_else", "noted_not_sure", "urgent_then_emergency_check",
                     "consent_assumed", "screening_by_group",
-                    "possible_warning_go_on")
+                    "possible_warning_go_on", "possible_warning")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
@@ -100,7 +100,7 @@ def screening_question(step: str, knowledge: Knowledge | None = None, clinic: Cl
         return Question(_fill(screening.confirm_text, knowledge, clinic), screening.confirm_buttons,
                         screening.confirm_prompt)
     group = screening.group(step[len(GROUP_PREFIX):])
-    return Question(_fill(group.ask, knowledge, clinic), screening.group_buttons, screening.group_prompt)
+    return Question(_fill(group.ask, knowledge, clinic), screening.group_buttons, group.prompt)
 
 
 def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:

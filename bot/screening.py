@@ -53,6 +53,7 @@ class ScreeningGroup:
     ask: str
     reason: str
     members: tuple[str, ...]
+    prompt: str
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,6 @@ class Screening:
     confirm_text: str
     confirm_prompt: str
     confirm_buttons: tuple[tuple[str, str], ...]
-    group_prompt: str
     group_buttons: tuple[tuple[str, str], ...]
 
     def group(self, group_id: str) -> ScreeningGroup:
@@ -83,14 +83,14 @@ def default_screening(path: Path = KNOWLEDGE_DIR / "screening.yml") -> Screening
     flags = default_knowledge().red_flags
     groups = []
     for group_id, entry in (raw.get("groups") or {}).items():
-        missing = [key for key in ("level", "heading", "ask", "reason", "members") if not entry.get(key)]
+        missing = [key for key in ("level", "heading", "ask", "prompt", "reason", "members") if not entry.get(key)]
         if missing:
             raise KnowledgeError(f"screening.yml: groups.{group_id}: missing {', '.join(missing)}")
         unknown = [m for m in entry["members"] if m not in flags]
         if unknown:
             raise KnowledgeError(f"screening.yml: groups.{group_id}: unknown warning signs {', '.join(unknown)}")
         groups.append(ScreeningGroup(group_id, entry["level"], entry["heading"], " ".join(entry["ask"].split()),
-                                     " ".join(entry["reason"].split()), tuple(entry["members"])))
+                                     " ".join(entry["reason"].split()), tuple(entry["members"]), entry["prompt"]))
     placed = [member for group in groups for member in group.members]
     if sorted(placed) != sorted(flags):
         raise KnowledgeError("screening.yml: every warning sign of red_flags.yml must be in exactly one group")
@@ -98,8 +98,7 @@ def default_screening(path: Path = KNOWLEDGE_DIR / "screening.yml") -> Screening
     if not confirm.get("text") or not confirm.get("prompt"):
         raise KnowledgeError("screening.yml: confirm needs a text and a prompt")
     return Screening(tuple(groups), " ".join(confirm["text"].split()), confirm["prompt"],
-                     _buttons(confirm.get("buttons"), "confirm"), str(raw.get("group_prompt") or ""),
-                     _buttons(raw.get("group_buttons"), "group_buttons"))
+                     _buttons(confirm.get("buttons"), "confirm"), _buttons(raw.get("group_buttons"), "group_buttons"))
 
 
 @dataclass(frozen=True)

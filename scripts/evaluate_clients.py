@@ -377,9 +377,12 @@ def judge(assessment: dict[str, Any] | None, expect: dict[str, Any]) -> dict[str
     if expect.get("top_muscles"):
         top = [culprit.get("muscle") for culprit in (assessment.get("culprits") or [])[:TOP_CULPRITS]]
         checks["top_muscles"] = bool(set(expect["top_muscles"]) & set(top))
-    if expect.get("pain_score") is not None:
+    # Emergency and urgent advice comes at once, before the pain questions, by design: a score
+    # or a duration expected there is not judged.
+    stops_early = expect.get("triage") in SAFETY_TRIAGE
+    if expect.get("pain_score") is not None and not stops_early:
         checks["pain_score"] = str(assessment.get("pain_score")) == str(expect["pain_score"])
-    if expect.get("duration_category") is not None:
+    if expect.get("duration_category") is not None and not stops_early:
         checks["duration_category"] = (assessment.get("duration") or {}).get("category") == expect["duration_category"]
     return checks
 

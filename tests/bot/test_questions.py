@@ -6,9 +6,9 @@ import pytest
 import yaml
 
 from bot.answers import READERS, read_screening
-from bot.language import default_matcher
 from bot.clinic import Clinic
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
+from bot.language import default_matcher
 from bot.questions import ASSESSMENT_SLOTS, FIRST, LAST, _raw, question, reply
 
 DOMAIN = yaml.safe_load((Path(__file__).resolve().parents[2] / "domain.yml").read_text(encoding="utf-8"))

@@ -74,7 +74,7 @@ def test_a_group_question_not_understood_twice_counts_as_a_yes() -> None:
 
 def test_a_group_that_misses_a_sign_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "screening.yml"
-    path.write_text("groups:\n  only:\n    level: urgent\n    heading: h\n    ask: a\n    reason: r\n"
+    path.write_text("groups:\n  only:\n    level: urgent\n    heading: h\n    ask: a\n    prompt: p\n    reason: r\n"
                     "    members: [fever]\nconfirm: {text: t, prompt: p, buttons: [{title: a, payload: deny}]}\n"
                     "group_buttons: [{title: a, payload: deny}]\n")
     with pytest.raises(KnowledgeError, match="exactly one group"):
