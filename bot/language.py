@@ -30,11 +30,15 @@ OPTIONAL_WORDS = {"my", "the", "a", "an", "your", "his", "her", "our", "their", 
 CONTRACTED = {"can", "not", "will", "do"}
 # The lookup table's lemma would turn these into other words ("number" → "numb").
 KEEP_AS_WRITTEN = {"number", "numbers", "watching", "pulls", "pull"}
+# Made-up forms of the two nerve words ("numbish", "tingly-ish") read as the words themselves.
+FEELING_STEMS = {"numb": "numb", "tingl": "tingle"}
 WILDCARD = "*"  # in a phrase: any one word, or none ("lost * pound" → "lost 10 pounds")
 NEGATION_CUES = {"no", "not", "never", "without", "none", "nor", "neither", "deny", "nothing", "zero"}
 # "not sure if", "no idea" are doubt, and "no control", "no feeling", "not able",
 # "no matter what" describe a loss: none of them deny the sign that follows.
 NOT_A_DENIAL_AFTER_CUE = {"sure", "know", "certain", "idea", "remember", "control", "feeling", "sensation",
+                          "trying", "try", "meaning", "mean", "dieting", "diet", "reason", "warning", "cause",
+                          "explanation", "pass", "passed", "peed", "gone", "weed",
                           "strength", "power", "matter", "able", "longer", "grip", "way", "sense", "feel"}
 # "nothing helps at night", "won't go away", "isn't eased by rest", "legs aren't working":
 # the cue is part of the warning sign itself.
@@ -143,6 +147,9 @@ class VocabularyMatcher:
             if token.text != token.lower_ and key == token.lower_:
                 # The lookup table is case-sensitive: "Leaning" must meet "lean" as "leaning" does.
                 key = str(self._lemma_forms.get(token.lower_, key)).lower()
+            for stem, lemma in FEELING_STEMS.items():
+                if key.startswith(stem) and key not in self._lemmas and key not in self._lemma_forms:
+                    key = lemma  # "numbish", "numby", "tinglin'"
             if key == token.lower_ and key.endswith("in") and key + "g" in self._lemma_forms:
                 # A dropped g: "draggin", "liftin", "sittin".
                 key = str(self._lemma_forms.get(key + "g")).lower()
