@@ -28,7 +28,6 @@ import logging
 import os
 import secrets
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -47,6 +46,11 @@ from typing import Any
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python scripts/evaluate_clients.py` from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from scripts.local_servers import endpoints_text, free_port, wait_for  # noqa: E402
+
 logger = logging.getLogger("evaluate_clients")
 
 EMERGENCY_SIGNS = frozenset({"bladder_bowel", "saddle_numbness", "bilateral_leg_symptoms", "leg_weakness",
@@ -576,25 +580,6 @@ class RasaClient:
         return self._json(path + self._query({"include_events": "NONE"}))
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"server exited early; see {log}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {timeout:.0f}s; see {log}")
-
-
 def rasa_executable() -> str:
     venv = ROOT / ".venv" / "bin" / "rasa"
     return str(venv if venv.exists() else Path(sys.executable).parent / "rasa")
@@ -608,10 +593,7 @@ class OwnServers:
         self.actions_port, self.rasa_port = free_port(), free_port()
         self.token = secrets.token_urlsafe(24)
         self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            (ROOT / "endpoints.yml").read_text()
-            .replace("localhost:5055", f"localhost:{self.actions_port}")
-            .replace('"conversations.db"', json.dumps(str(workdir / "conversations.db"))))
+        self.endpoints.write_text(endpoints_text(self.actions_port, workdir / "conversations.db"))
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
         self.processes: list[subprocess.Popen] = []
@@ -631,12 +613,12 @@ class OwnServers:
         rasa = rasa_executable()
         log = self.logdir / "actions.log"
         actions = self._start([rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)], log)
-        wait_for(f"http://localhost:{self.actions_port}/health", actions, log)
+        wait_for(f"http://localhost:{self.actions_port}/health", actions, log, START_TIMEOUT_S)
         log = self.logdir / "rasa.log"
         server = self._start([rasa, "run", "--model", str(ROOT / "models"), "--endpoints", str(self.endpoints),
                               "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
                               "--enable-api", "--auth-token", self.token], log)
-        wait_for(self.url + "/", server, log)
+        wait_for(self.url + "/", server, log, START_TIMEOUT_S)
         self._warm_up(server, log)
 
     def _warm_up(self, server: subprocess.Popen, log: Path) -> None:

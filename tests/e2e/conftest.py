@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -22,28 +21,11 @@ from typing import Any
 
 import pytest
 
+from scripts.local_servers import endpoints_text, free_port, wait_for
+
 ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 START_TIMEOUT_S = 300
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, log: Path, timeout: float = START_TIMEOUT_S) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"process exited early; log:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            time.sleep(0.5)
-    raise RuntimeError(f"{url} did not answer within {timeout}s; log:\n{log.read_text()[-3000:]}")
 
 
 class Servers:
@@ -56,10 +38,7 @@ class Servers:
         self.web_port = free_port()
         self.db = workdir / "conversations.db"
         self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(
-            (ROOT / "endpoints.yml").read_text()
-            .replace("localhost:5055", f"localhost:{self.actions_port}")
-            .replace('"conversations.db"', json.dumps(str(self.db))))
+        self.endpoints.write_text(endpoints_text(self.actions_port, self.db))
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
                     # Browsers may call Rasa only from the demo page's origin (rasa_extensions/channels.py).
@@ -81,7 +60,7 @@ class Servers:
         log = self.workdir / "actions.log"
         self.actions = self._start([str(BIN / "rasa"), "run", "actions", "--actions", "actions",
                                     "--port", str(self.actions_port)], log)
-        wait_for(f"http://localhost:{self.actions_port}/health", self.actions, log)
+        wait_for(f"http://localhost:{self.actions_port}/health", self.actions, log, START_TIMEOUT_S)
 
     def start_rasa(self) -> None:
         self.rasa_starts += 1
@@ -90,7 +69,7 @@ class Servers:
                                  "--endpoints", str(self.endpoints), "--credentials", str(self.credentials),
                                  "--port", str(self.rasa_port), "--cors", f"http://localhost:{self.web_port}",
                                  *self.rasa_args], log)
-        wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, log)
+        wait_for(f"http://localhost:{self.rasa_port}/", self.rasa, log, START_TIMEOUT_S)
         # "/" answers before the model is ready; a real message proves the whole chain.
         deadline = time.monotonic() + START_TIMEOUT_S
         while time.monotonic() < deadline:
