@@ -236,7 +236,13 @@ def live_red_flags(entities: Iterable[Entity]) -> list[str]:
                               if e.get("entity") == "red_flag" and e.get("role") != NEGATED))
 
 
-def safety_intent(intent: str | None, entities: list[Entity], text: str = "") -> str | None:
+QUESTION = re.compile(r"\?\s*$|^\W*(?:how|what|why|when|where|which|who|is|are|do|does|did|can|could|should|"
+                      r"will|would|am|was)\b", re.IGNORECASE)
+FAQ_INTENT = "faq"
+
+
+def safety_intent(intent: str | None, entities: list[Entity], text: str = "",
+                  ranking: Iterable[str] = ()) -> str | None:
     """The intent safety requires, or None to keep the classifier's.
 
     A live warning sign always means ``report_red_flag``. A message the classifier
@@ -252,6 +258,9 @@ def safety_intent(intent: str | None, entities: list[Entity], text: str = "") ->
     if intent != RED_FLAG_INTENT:
         return None
     kinds = {e.get("entity") for e in entities}
+    if not kinds and QUESTION.search(text) and FAQ_INTENT in list(ranking)[:3]:
+        # "is it normal to feel rough after a treatment?": a question about massage, naming no sign.
+        return FAQ_INTENT
     if "red_flag" in kinds:
         return CLEAR_INTENT
     if kinds & {"pain_location", "symptom"}:

@@ -73,7 +73,8 @@ class VocabularyEntityResolver(GraphComponent, EntityExtractorMixin):
     @staticmethod
     def _override_intent(message: Message, entities: list[dict[str, Any]]) -> None:
         intent = message.get(INTENT) or {}
-        new_name: str | None = safety_intent(intent.get("name"), entities, message.get(TEXT) or "")
+        ranking_names = [item.get("name") for item in message.get(INTENT_RANKING_KEY) or []]
+        new_name: str | None = safety_intent(intent.get("name"), entities, message.get(TEXT) or "", ranking_names)
         if not new_name or new_name == intent.get("name"):
             return
         # The overruled intent leaves the ranking too, or the fallback classifier would see two
