@@ -12,6 +12,7 @@ never raises an alarm.
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -176,7 +177,7 @@ class VocabularyMatcher:
                 negated = negated or self.detector.is_denied(doc, span.start, span.end) \
                     or not self.detector.belongs_to_client(doc, keys, value, span.start, span.end)
             mentions.append(Mention(entity, value, span.start_char, span.end_char, span.text, negated))
-        return self._with_described_signs(doc, mentions)
+        return _denials_carried_over(doc.text, self._with_described_signs(doc, mentions))
 
     def _with_described_signs(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """Add the warning signs told by description ("my bum's gone to sleep") that no phrase named.
@@ -258,6 +259,22 @@ class VocabularyMatcher:
         # A statistical warning-sign span is someone else's, or long past, by the same rules as the phrases'.
         return bool(red_flag) and not self.detector.belongs_to_client(doc, self.detector.keys(doc), red_flag,
                                                                        span.start, span.end)
+
+
+# Only connectors between two signs: "no problems with my bladder or my bowels" denies both.
+_JUST_CONNECTORS = re.compile(r"^(?:\s|,|or|nor|and|my|the|with|any|of)*$", re.IGNORECASE)
+
+
+def _denials_carried_over(text: str, mentions: list[Mention]) -> list[Mention]:
+    """A warning sign joined to a denied one by "or"/"and" alone is denied too."""
+    result: list[Mention] = []
+    for mention in mentions:
+        previous = next((m for m in reversed(result) if m.entity == "red_flag"), None)
+        if mention.entity == "red_flag" and not mention.negated and previous is not None and previous.negated \
+                and previous.end <= mention.start and _JUST_CONNECTORS.match(text[previous.end:mention.start]):
+            mention = Mention(mention.entity, mention.value, mention.start, mention.end, mention.text, True)
+        result.append(mention)
+    return result
 
 
 def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:

@@ -44,6 +44,8 @@ ON_BEHALF = re.compile(
     r"\b(?:his|her|their)\s+(?:\w+\s+)?(?:back|spine|hip|hips|leg|legs|bum|bottom|buttock|pain|sciatica)\b"
     r"|\b(?:she|he)(?:'s|s| is)?\s+(?:\w+\s+){0,3}(?:can'?t|cannot|unable|in pain|in agony|struggling)\b",
     re.IGNORECASE)
+# An animal's sign is never the client's, whatever "his back" says.
+PETS = {"dog", "cat", "horse"}
 # Between the words of a phrase: "don't really feel", "can't even tell".
 FILLERS_INSIDE = {"really", "even", "just", "quite", "properly", "actually", "totally", "like"}
 # A new clause starts at "and" followed by its own subject ("...two years ago and I've lost weight").
@@ -225,7 +227,7 @@ class WarningSignDetector:
         window_start = max(sentence_start, start - scope.window)
         on_behalf = bool(ON_BEHALF.search(doc.text))
         for cue_start, cue_end in _occurrences(keys, scope.others):
-            if window_start <= cue_start and cue_end <= start and not on_behalf \
+            if window_start <= cue_start and cue_end <= start and (not on_behalf or keys[cue_start] in PETS) \
                     and not FIRST_PERSON_BETWEEN & set(keys[cue_end:start]) \
                     and not _occurrences(keys[cue_end:start], scope.reported_by_others) \
                     and not FIRST_PERSON & set(keys[window_start:cue_start]):
