@@ -76,9 +76,12 @@ class ValidateAssessmentForm(FormValidationAction):
         if told and tracker.get_slot("inflammation") is None:
             values["inflammation"] = told
         flags = values.get("red_flags") or []
-        if flags and needs_emergency_screening(tracker, flags) and tracker.get_slot(STEP) is None:
-            dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
-            values.update({"red_flags": None, STEP: first_emergency_group(), ATTEMPTS: 0})
+        if flags and needs_emergency_screening(tracker, flags):
+            # The urgent sign is kept in the session; the safety question stays open for the emergency groups.
+            values["red_flags"] = None
+            if tracker.get_slot(STEP) is None:
+                dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
+                values.update({STEP: first_emergency_group(), ATTEMPTS: 0})
         requested = tracker.get_slot(REQUESTED_SLOT)
         intent = (tracker.latest_message or {}).get("intent") or {}
         steps_aside = intent.get("name") in INTERRUPTIONS and (

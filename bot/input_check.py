@@ -29,7 +29,7 @@ SHORTHAND = "shorthand"
 VERDICTS = (EMPTY, NO_WORDS, OTHER_LANGUAGE, TOO_LONG, SHORTHAND)
 
 TAG = re.compile(r"<[^>]{0,200}>")
-CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff]")
+CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u206f\ufeff\ud800-\udfff]")
 SPACES = re.compile(r"\s+")
 SHORTHAND_FORM = re.compile(r"^/(\w+)(.*)$", re.DOTALL)
 WORDS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")

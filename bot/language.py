@@ -53,7 +53,8 @@ CHAT_WORDS = frozenset({"ok", "okay", "lol", "idk", "tbh", "pls", "plz", "thx", 
                         "nope", "nah", "hi", "hiya", "hey", "bye", "cheers", "maybe", "im", "ive", "dont", "cant",
                         "wont", "didnt", "doesnt", "isnt", "hasnt", "havent", "thats", "whats", "hmm", "mhm", "uh",
                         "um", "oh", "ah", "cos", "coz", "gonna", "wanna", "gotta", "kinda", "sorta", "dunno"})
-SCOPE_BREAKS = {",", ".", ";", "!", "?", "but", "although", "though", "however", "except", "and", "yet",
+SCOPE_BREAKS = {",", ".", ";", "!", "?", "...", "..", "…", "actually", "but", "although", "though", "however",
+                "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
 AUXILIARIES = {"be", "been", "have", "being"}

@@ -26,8 +26,8 @@ from spacy.tokens import Doc, Span
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
 
 PATTERNS_FILE = "warning_sign_patterns.yml"
-SENTENCE_ENDS = {".", "!", "?", ";", "\n"}
-CLAUSE_BREAKS = SENTENCE_ENDS | {"but", "although", "though", "however", "except", "apart", "whereas"}
+SENTENCE_ENDS = {".", "!", "?", ";", "\n", "...", "..", "…"}
+CLAUSE_BREAKS = SENTENCE_ENDS | {"but", "although", "though", "however", "except", "apart", "whereas", "actually"}
 # Ages and dates that put an event in the past ("when I was 19", "back in 2009", "15 yrs ago").
 _COUNT = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|few|a few|couple of|"
           r"a couple of|several|many)")

@@ -109,3 +109,10 @@ def test_words_that_are_mostly_not_english_are_another_language(text, is_english
 ])
 def test_english_with_typos_and_chat_words_is_english(text, is_english):
     assert language_verdict(text, is_english) is None
+
+
+@pytest.mark.parametrize("raw", ["my back \udfff hurts", "\ud83d", "pain \ud83d\ude00"])
+def test_lone_surrogates_are_removed_so_no_model_chokes_on_them(raw):
+    cleaned = clean(raw)
+    assert all(not 0xD800 <= ord(char) <= 0xDFFF for char in cleaned)
+    cleaned.encode("utf-8")  # would raise on a lone surrogate

@@ -31,9 +31,10 @@ def test_action_server_down_gets_a_notice_and_the_conversation_resumes(servers: 
         assert_notice(*timed_say(servers, sender, "no none of those"))
     finally:
         servers.start_actions()
-    # Nothing was lost: the same answer now moves the assessment on to the next question.
+    # Nothing was lost: the same answer now moves the assessment on to the next question
+    # (the opening told where it hurts and what makes it worse, not how it feels).
     after, _ = timed_say(servers, sender, "no none of those")
-    assert "0" in after and "10" in after, after
+    assert "How does it feel?" in after, after
 
 
 def test_frozen_action_server_gets_a_notice_in_time(servers: Servers) -> None:
@@ -45,4 +46,4 @@ def test_frozen_action_server_gets_a_notice_in_time(servers: Servers) -> None:
     finally:
         os.killpg(servers.actions.pid, signal.SIGCONT)
     after, _ = timed_say(servers, sender, "no none of those")
-    assert "0" in after and "10" in after, after
+    assert "How does it feel?" in after, after

@@ -51,9 +51,16 @@ def test_warning_sign_inside_markup_still_counts(servers: Servers) -> None:
 
 
 def test_warning_sign_in_an_over_long_message_still_counts(servers: Servers) -> None:
-    replies = servers.say(new_sender(), "i have had a fever for days and " + "my back is sore " * 200)
-    result = assessment(replies)
+    sender = new_sender()
+    replies = servers.say(sender, "i have had a fever for days and " + "my back is sore " * 200)
+    # An urgent sign told before the safety check: first the two groups of emergency signs, then the advice.
+    assert assessment(replies) is None
+    assert "doctor should check soon" in texts(replies), texts(replies)
+    assert "bladder" in texts(replies).lower(), texts(replies)
+    assert "chest" in texts(servers.say(sender, "no")).lower()
+    result = assessment(servers.say(sender, "no"))
     assert result is not None and result["triage"] == "urgent"
+    assert "fever" in result["red_flags"]
 
 
 def test_the_assistants_own_buttons_still_work(servers: Servers) -> None:
@@ -90,12 +97,16 @@ def test_odd_message_is_answered_and_the_conversation_goes_on(servers: Servers, 
     assert texts(replies).strip(), f"no reply to {message[:40]!r}"
     assert assessment(replies) is None
     if "could be a warning sign" in texts(replies):
-        # Taken, cautiously, for a warning sign: the check stops; a greeting starts it again.
-        assert "safety check" in texts(servers.say(sender, "hi")).lower()
-    for _ in range(2):
+        # Taken, cautiously, for a warning sign it cannot name: the emergency signs, then the check goes on.
+        assert "call 911" in texts(replies).lower()
+        assert "carry on with the check" in texts(replies), texts(replies)
+    # The safety question again, a confirmation, or its three groups one at a time: a plain "no" to each
+    # moves on, and the screening is over within four answers.
+    for _ in range(4):
         after = texts(servers.say(sender, "no none of those")).lower()
         if "where" in after or "what were you doing" in after:
             return
+        assert "any of" in after or "either of" in after, f"not a screening question: {after}"
     raise AssertionError(f"the screening never moved on after {message[:40]!r}: {after}")
 
 

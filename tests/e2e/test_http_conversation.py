@@ -35,8 +35,11 @@ def test_full_assessment_quadratus_lumborum(servers: Servers) -> None:
     assert "safety check" in texts(screening).lower()
     assert "bladder" in texts(screening).lower()
 
-    # Location and activity were in the opening message, so the next question is the pain score.
-    score_question = servers.say(sender, "no none of those")
+    # Location and activity were in the opening message, so the next question is how it feels.
+    symptoms_question = servers.say(sender, "no none of those")
+    assert "how does it feel" in texts(symptoms_question).lower()
+
+    score_question = servers.say(sender, "just a dull ache")
     assert "0" in texts(score_question) and "10" in texts(score_question)
 
     duration_question = servers.say(sender, "about a 5")
@@ -54,6 +57,7 @@ def test_full_assessment_quadratus_lumborum(servers: Servers) -> None:
     assert result["duration"]["days"] == 21
     assert "leaning_over" in result["activities"]
     assert "low_back_one_side" in result["pain_locations"]
+    assert "dull_ache" in result["symptoms"]
     quoted = [match.group(1) for reason in result["culprits"][0]["reasons"]
               for match in [re.match(r'You said "([^"]+)"', reason)] if match]
     assert any(("lean" in words or "dishes" in words) and words in OPENING_PAIN for words in quoted), quoted
@@ -89,6 +93,37 @@ def test_warning_sign_mid_assessment_stops_it(servers: Servers) -> None:
     # The form is over: the next message is not taken as an answer to a question.
     after = servers.say(sender, "ok thanks")
     assert "welcome" in texts(after).lower()
+
+
+@pytest.mark.parametrize("before", [[], ["hello"]], ids=["first-message", "after-a-greeting"])
+def test_urgent_sign_before_the_screening_asks_the_emergency_signs_first(servers: Servers,
+                                                                          before: list[str]) -> None:
+    """An urgent sign told before the safety check waits for the two emergency groups, which outrank it."""
+    sender = new_sender()
+    for text in before:
+        servers.say(sender, text)
+    told = servers.say(sender, "i have a fever")
+    assert assessment(told) is None
+    assert "doctor should check soon" in texts(told) and "two quick questions" in texts(told)
+    assert "bladder" in texts(told).lower(), texts(told)
+    injury = servers.say(sender, "no")
+    assert assessment(injury) is None
+    assert "chest" in texts(injury).lower(), texts(injury)
+    result = assessment(servers.say(sender, "no"))
+    assert result is not None and result["triage"] == "urgent"
+    assert "fever" in result["red_flags"] and result["culprits"] == []
+
+
+@pytest.mark.parametrize("before", [[], ["hello"]], ids=["first-message", "after-a-greeting"])
+def test_urgent_sign_then_an_emergency_sign_gets_emergency_advice(servers: Servers, before: list[str]) -> None:
+    sender = new_sender()
+    for text in before:
+        servers.say(sender, text)
+    told = servers.say(sender, "i have a fever")
+    assert "bladder" in texts(told).lower(), texts(told)
+    result = assessment(servers.say(sender, "yes"))
+    assert result is not None and result["triage"] == "emergency"
+    assert result["culprits"] == [] and result["suggestions"] == []
 
 
 def test_denied_warning_signs_do_not_raise_an_alarm(servers: Servers) -> None:

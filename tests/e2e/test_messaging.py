@@ -235,7 +235,8 @@ def test_sms_full_assessment_with_numbered_options(messaging: Messaging) -> None
     screening = phone.say("1")
     assert "safety check" in screening.lower() and "1. None of these" in screening
 
-    score_question = phone.say("1")
+    assert "how does it feel" in phone.say("1").lower()
+    score_question = phone.say("just a dull ache")
     assert "0" in score_question and "10" in score_question
     assert "how long" in phone.say("about a 5").lower()
     inflammation = phone.say("3 weeks")

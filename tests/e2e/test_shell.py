@@ -180,10 +180,14 @@ def test_whole_assessment_in_the_terminal(shell: Shell) -> None:
 
     screening = shell.choose("Yes, let's start")
     assert "quick safety check" in screening and "bladder" in screening, screening
-    assert shell.choices == ["None of these", FREE_TEXT_CHOICE]
+    assert shell.choices == ["None of these", "Yes, one of these", "Not sure", FREE_TEXT_CHOICE]
 
     # Typed instead of picked: Up wraps round to "Type out your own message...".
-    score_question = shell.say("no, none of those")
+    symptoms_question = shell.say("no, none of those")
+    assert "How does it feel?" in symptoms_question, symptoms_question
+    assert shell.choices is None
+
+    score_question = shell.say("just a dull ache")
     assert "0 (no pain) to 10" in score_question, score_question
     assert shell.choices is None
 
@@ -199,6 +203,7 @@ def test_whole_assessment_in_the_terminal(shell: Shell) -> None:
     assert MASSAGE_OK in words, summary
     assert "1. Quadratus lumborum (QL)" in words, summary
     assert 'You said "lift boxes"' in words, summary
+    assert 'You said "dull ache"' in words, summary
     assert "pain 4/10 (moderate), for about 2 weeks" in words, summary
     assert "This is not a diagnosis" in words, summary
     assert f"{NOT_A_DIAGNOSIS} {CALL_911}" in words, summary

@@ -111,6 +111,8 @@ def finish_assessment(page: Page, duration: str = "3 weeks") -> None:
     choice(page, "Yes, let's start").click()
     choice(page, "None of these").wait_for()
     say(page, "no, none of those")
+    expect(last_bot_text(page)).to_contain_text("How does it feel?")
+    say(page, "just a dull ache")
     expect(last_bot_text(page)).to_contain_text("0 (no pain)")
     say(page, "5")
     expect(last_bot_text(page)).to_contain_text("How long")
@@ -266,7 +268,7 @@ def test_keyboard_only(web: str, tab: Tab) -> None:
     page.keyboard.press("Tab")
     expect(none_of_these).to_be_focused()
     page.keyboard.press("Enter")
-    expect(last_bot_text(page)).to_contain_text("0 (no pain)")
+    expect(last_bot_text(page)).to_contain_text("How does it feel?")
     expect(page.locator(".bpw-msg--user").last).to_have_text("You: None of these")
 
     page.keyboard.press("Escape")
