@@ -119,7 +119,7 @@ class ValidateAssessmentForm(FormValidationAction):
         if slot == "pain_duration" and isinstance(value, str) and value != UNKNOWN:
             # Said in passing, only a duration that can be dated counts ("for some weeks" or the
             # "morning" of "good morning" do not): otherwise the question is still asked.
-            return {"pain_duration": value} if is_datable(value) else {}
+            return {"pain_duration": value if is_datable(value) else None}
         return {}
 
     # --- The answer to the question just asked -----------------------------------------

@@ -221,3 +221,9 @@ def test_an_urgent_sign_mid_form_asks_the_emergency_groups_then_ends(h):
     result = asyncio.run(ValidateAssessmentForm().run(CollectingDispatcher(), tracker, DOMAIN))
     done = h.slot_events(result)
     assert done["red_flags"] == ["fever"] and done["screened"] is True and done["requested_slot"] is None
+
+
+@pytest.mark.parametrize("said,kept", [("for some weeks", None), ("morning", None), ("about 3 weeks", "about 3 weeks")])
+def test_a_duration_said_in_passing_counts_only_when_it_dates_the_pain(h, said, kept):
+    slots, _, _ = run(h, {"requested_slot": "consent"}, "yes", "affirm", candidates={"pain_duration": said})
+    assert slots["pain_duration"] == kept
