@@ -27,12 +27,13 @@ class Target:
 
 
 # A full self-assessment: consent, red-flag screening, location and activity in one
-# message, score, duration, inflammation, the result, one FAQ and a goodbye.
+# message, how it feels, score, duration, inflammation, the result, one FAQ and a goodbye.
 PROJECT_CONVERSATION = (
     Turn("hi", "not a diagnosis"),
     Turn("yes lets start", "safety check"),
     Turn("no none of those", "where"),
-    Turn("my lower back hurts on the left when i lift boxes", "0"),
+    Turn("my lower back hurts on the left when i lift boxes", "how does it feel"),
+    Turn("just a dull ache", "0"),
     Turn("about a 6", "how long"),
     Turn("3 weeks", "swelling"),
     Turn("no", "quadratus lumborum"),
@@ -54,7 +55,7 @@ _PROJECT_FOLLOW_UPS = (
     Turn("what are the benefits of massage?", "circulation"),
     Turn("thank you", None),
 )
-PROJECT_LONG = PROJECT_CONVERSATION[:7] + _PROJECT_FOLLOW_UPS * 4  # 47 turns
+PROJECT_LONG = PROJECT_CONVERSATION[:8] + _PROJECT_FOLLOW_UPS * 4  # 48 turns
 
 # The moodbot of `rasa init`: greet, mood_unhappy, affirm/deny, goodbye, bot_challenge.
 STARTER_CONVERSATION = (
