@@ -405,6 +405,7 @@ def test_killed_server_loses_no_conversation(cluster: Cluster) -> None:
 # 20 ms between the messages of a burst. On one server (sticky routing) the order is the send order.
 
 BURST_GAP_S = 0.02  # five messages within 100 ms: 0, 20, 40, 60, 80 ms
+BURST_SEND_LIMIT_S = 0.25  # still well inside one message's processing time across two busy servers
 
 
 def send_burst(cluster: Cluster, clients: list[Client], servers: list[int]) -> dict[tuple[str, int], Answer]:
@@ -427,7 +428,8 @@ def send_burst(cluster: Cluster, clients: list[Client], servers: list[int]) -> d
         note(f"c. {client.sender}: 5 messages sent within {(max(times) - min(times)) * 1000:.0f} ms to servers "
              f"{''.join('ab'[server] for server in servers)}, all answered {finished:.1f}s after the first; "
              f"per message {[round(answers[client.sender, index].seconds, 2) for index in range(5)]}s")
-        assert max(times) - min(times) < 0.1, "the burst took longer than 100 ms to send"
+        # 80 ms as planned; threads woken on a loaded 2-core machine can be late by a scheduler tick or two.
+        assert max(times) - min(times) < BURST_SEND_LIMIT_S, "the burst took too long to send to be a burst"
     return answers
 
 
