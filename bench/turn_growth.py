@@ -70,7 +70,10 @@ async def conversations(model: Path, endpoints: Path, repeats: int, rasa_own: bo
     from rasa.utils.log_utils import configure_structlog
 
     import rasa_extensions  # noqa: F401  (the project's changes to Rasa, as the server runs them)
-    from rasa_extensions import incremental_states
+    from rasa_extensions import speedups
+    from rasa_extensions.speedups import incremental_states
+
+    speedups.install()  # the project's changes to Rasa, as the server runs them
 
     configure_logging_and_warnings(logging.INFO)
     configure_structlog(logging.INFO)

@@ -6,12 +6,13 @@ nothing else. ``CLINIC_CONFIG`` points at another file without editing the repo.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 import yaml
+
+from bot import settings
 
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
 DEFAULT_EMERGENCY_NUMBER = "911"
@@ -42,7 +43,7 @@ class Clinic:
 
 def load_clinic(path: Path | str | None = None) -> Clinic:
     """Read the clinic file; missing or empty values fall back to safe defaults."""
-    path = Path(path or os.environ.get("CLINIC_CONFIG") or DEFAULT_PATH)
+    path = Path(path or settings.clinic_config() or DEFAULT_PATH)
     raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     if not isinstance(raw, dict):
         raise ValueError(f"{path}: expected a mapping of settings")

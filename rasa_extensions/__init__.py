@@ -1,18 +1,13 @@
-"""Rasa plug-ins (NLU components, channels, tracker store). Thin: the logic lives in ``bot/``.
+"""Rasa plug-ins, one package per extension point. Thin: the logic lives in ``bot/``.
 
-Importing the package also makes Rasa check action-server replies with a validator
-built once (``action_validation``), load its TensorFlow models without a training
-step (``model_loading``), find stored events' classes in a table (``event_types``),
-keep its connection to the action server open (``kept_connections``) and describe
-a conversation's history once per event, not once per prediction
-(``incremental_states``): the same checks, predictions, conversations and calls,
-without their cost.
+- ``nlu/``: NLU components named in ``config.yml`` (input guard, vocabulary
+  resolver, FAQ-only response selector).
+- ``channels/``: input channels named in ``credentials*.yml`` (web: REST and
+  socket.io; messaging: Telegram, Messenger, Twilio SMS and WhatsApp, Slack).
+- ``stores/``: tracker store and lock store named in ``endpoints*.yml``, and the
+  in-memory cache of warm conversations.
+- ``speedups/``: every patch to Rasa's internals, behind one guarded ``install()``.
+- ``retention``: the ``make forget-old`` command (no TensorFlow needed).
+
+Importing this package changes nothing in Rasa.
 """
-
-from rasa_extensions import action_validation, event_types, incremental_states, kept_connections, model_loading
-
-action_validation.apply()
-event_types.apply()
-incremental_states.apply()
-kept_connections.apply()
-model_loading.apply()

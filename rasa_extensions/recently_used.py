@@ -4,6 +4,11 @@ Both kinds of it (``warm_conversations``, ``incremental_states``) hold what clie
 wrote, so both need the same two limits: at most ``capacity`` entries, the least
 recently stored dropped first, and none kept longer than ``idle_s`` after it was
 last stored.
+
+A client who asks to be forgotten must be forgotten by every such map too: each
+registers how (``when_forgotten``), and the tracker store calls
+``forget_everywhere`` when it deletes the conversation, without knowing who keeps
+what (a speedup may keep states, or not run at all).
 """
 
 from __future__ import annotations
@@ -17,6 +22,19 @@ CAPACITY = 256
 IDLE_S = 15 * 60
 
 V = TypeVar("V")
+
+_forgetters: list[Callable[[str], None]] = []
+
+
+def when_forgotten(forget: Callable[[str], None]) -> None:
+    """Register what drops everything one conversation (by sender id) left in memory."""
+    if forget not in _forgetters:
+        _forgetters.append(forget)
+
+
+def forget_everywhere(sender_id: str) -> None:
+    for forget in list(_forgetters):
+        forget(sender_id)
 
 
 class RecentlyUsed(Generic[V]):

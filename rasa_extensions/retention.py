@@ -14,7 +14,6 @@ timer or a Kubernetes CronJob); ``make forget-old`` runs it once.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 import time
 from dataclasses import dataclass
@@ -24,9 +23,9 @@ from typing import Any
 import sqlalchemy as sa
 from rasa.utils.endpoints import read_endpoint_config
 
-from rasa_extensions.tracker_store import sqlite_settings
+from bot import settings
+from rasa_extensions.stores.sqlite import sqlite_settings
 
-DEFAULT_DAYS = 30
 SECONDS_PER_DAY = 86_400
 
 
@@ -69,9 +68,9 @@ def purge_idle_conversations(engine: sa.engine.Engine, days: float, now: float |
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=float, default=float(os.environ.get("RETENTION_DAYS", DEFAULT_DAYS)),
+    parser.add_argument("--days", type=float, default=settings.retention_days(),
                         help="delete conversations idle for longer than this (default: RETENTION_DAYS or 30)")
-    parser.add_argument("--endpoints", type=Path, default=Path(os.environ.get("RASA_ENDPOINTS", "endpoints.yml")))
+    parser.add_argument("--endpoints", type=Path, default=settings.endpoints_file())
     parser.add_argument("--dry-run", action="store_true", help="count what would be deleted, delete nothing")
     args = parser.parse_args(argv)
     if args.days <= 0:

@@ -10,7 +10,7 @@ RASA_PORT=${RASA_PORT:-5005}
 ACTIONS_PORT=${ACTIONS_PORT:-5055}
 LOG_DIR=${LOG_DIR:-logs}
 WEB_PORT=${WEB_PORT:-8080}
-# Browsers may talk to the assistant only from these pages (rasa_extensions/channels.py reads it; --cors below).
+# Browsers may talk to the assistant only from these pages (rasa_extensions/channels/web.py reads it; --cors below).
 export CORS_ORIGINS=${CORS_ORIGINS:-http://localhost:${WEB_PORT}}
 mkdir -p "$LOG_DIR" build
 export PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"

@@ -18,7 +18,6 @@ Usage: ``python scripts/web_server.py`` (``WEB_PORT``, default 8080).
 from __future__ import annotations
 
 import html
-import os
 import re
 import sys
 from functools import partial
@@ -27,7 +26,13 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
-WEB_ROOT = Path(__file__).resolve().parents[1] / "web"
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # run as `python scripts/web_server.py` from anywhere
+    sys.path.insert(0, str(ROOT))
+
+from bot import settings  # noqa: E402
+
+WEB_ROOT = ROOT / "web"
 SERVED_SUFFIXES = {".html", ".css", ".js", ".map", ".svg", ".png", ".ico", ".txt"}
 HIDDEN_PARTS = {"node_modules"}
 DATA_SERVER = re.compile(r'data-server="[^"]*"')
@@ -120,9 +125,8 @@ WidgetHandler.extensions_map = {**SimpleHTTPRequestHandler.extensions_map, ".js"
 
 
 def main() -> None:
-    host = os.environ.get("WEB_HOST", "127.0.0.1")
-    port = int(os.environ.get("WEB_PORT", "8080"))
-    rasa_url = os.environ.get("RASA_URL", f"http://localhost:{os.environ.get('RASA_PORT', '5005')}").rstrip("/")
+    host, port = settings.web_address()
+    rasa_url = settings.rasa_url()
     handler = type("ConfiguredWidgetHandler", (WidgetHandler,),
                    {"rasa_url": rasa_url, "csp": content_security_policy(rasa_url)})
     if not (WEB_ROOT / "vendor" / "socket.io.min.js").is_file():

@@ -41,7 +41,7 @@ class Servers:
         self.endpoints.write_text(endpoints_text(self.actions_port, self.db))
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
                     "TF_CPP_MIN_LOG_LEVEL": "2", "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
-                    # Browsers may call Rasa only from the demo page's origin (rasa_extensions/channels.py).
+                    # Browsers may call Rasa only from the demo page's origin (rasa_extensions/channels/web.py).
                     "CORS_ORIGINS": f"http://localhost:{self.web_port}"}
         # Channels file; a test module may point it at another (messaging apps).
         self.credentials = ROOT / "credentials.yml"

@@ -14,7 +14,7 @@ from rasa.core.channels import UserMessage
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.utils.tensorflow.models import RasaModel
 
-from rasa_extensions import model_loading
+from rasa_extensions.speedups import model_loading
 from tests.e2e.conftest import ROOT
 
 MODEL = ROOT / "models" / "backpain.tar.gz"

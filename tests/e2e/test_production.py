@@ -577,7 +577,7 @@ def stopped_then_heals(cluster: Cluster, service: str, name: str) -> None:
 
 def test_postgres_stopped_fails_fast_and_heals(cluster: Cluster) -> None:
     # Rasa 3.6's FailSafeTrackerStore would start the conversation afresh in memory and answer as to a new
-    # client; the project's store refuses that (rasa_extensions/tracker_store.py), so the client hears it.
+    # client; the project's store refuses that (rasa_extensions/stores/tracker_store.py), so the client hears it.
     stopped_then_heals(cluster, "postgres", "PostgreSQL")
     assert CANARY not in cluster.a.logs() + cluster.b.logs(), "a client's message reached the logs"
 

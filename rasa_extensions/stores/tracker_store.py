@@ -42,8 +42,9 @@ from rasa.shared.core.events import ActionExecuted, Event, SessionStarted
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
-from rasa_extensions import incremental_states
-from rasa_extensions.warm_conversations import WarmConversations
+from rasa_extensions.recently_used import forget_everywhere
+from rasa_extensions.stores.sqlite import sqlite_settings
+from rasa_extensions.stores.warm_conversations import WarmConversations
 
 FORGET_ACTION = "action_forget_me"
 
@@ -71,16 +72,6 @@ def database_errors_named_only() -> Iterator[None]:
     except sa.exc.SQLAlchemyError as error:
         logger.error("The conversation store is unavailable (%s).", type(error).__name__)
         raise ConversationStoreUnavailable(type(error).__name__) from None
-
-
-def sqlite_settings(connection: Any, _: Any) -> None:
-    """SQLAlchemy "connect" listener for every SQLite connection to the conversations."""
-    cursor = connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # A forgotten conversation is overwritten on disk, not just unlinked from the tree.
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
 
 
 class ForgetfulSQLTrackerStore(SQLTrackerStore):
@@ -162,7 +153,7 @@ class ForgetfulSQLTrackerStore(SQLTrackerStore):
 
     def _delete(self, sender_id: str) -> None:
         self.warm.forget(sender_id)
-        incremental_states.forget(sender_id)
+        forget_everywhere(sender_id)
         with self.session_scope() as session:
             deleted = session.query(self.SQLEvent).filter(self.SQLEvent.sender_id == sender_id).delete()
             session.commit()

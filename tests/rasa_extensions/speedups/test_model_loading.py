@@ -2,11 +2,10 @@
 
 from rasa.utils.tensorflow.models import RasaModel
 
-import rasa_extensions  # noqa: F401  (importing the package applies the change)
-from rasa_extensions import model_loading
+from rasa_extensions.speedups import model_loading
 
 
-def test_importing_the_package_loads_models_without_a_training_step():
+def test_installed_it_loads_models_without_a_training_step():
     assert RasaModel.load.__func__ is model_loading.load_for_prediction
 
 

@@ -26,7 +26,7 @@ The lifetime is a setting of its own (``lock_lifetime``, default 30 s): it must 
 longer than the slowest message (about 10 s under heavy load here) and well below
 the 60 s after which the web server (Sanic, without Rasa's HTTP API) cancels a
 request, or a client waiting behind a crashed server's lock would be cut off.
-Select it in the endpoints file with ``type: rasa_extensions.lock_store.PatientRedisLockStore``.
+Select it in the endpoints file with ``type: rasa_extensions.stores.lock_store.PatientRedisLockStore``.
 """
 
 from __future__ import annotations

@@ -16,9 +16,9 @@ from typing import Any
 import pytest
 from rasa.core.lock_store import InMemoryLockStore, LockError, RedisLockStore
 
-from rasa_extensions.lock_store import PatientRedisLockStore, PatientWaiting
+from rasa_extensions.stores.lock_store import PatientRedisLockStore, PatientWaiting
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 
 
 class PatientMemoryLockStore(PatientWaiting, InMemoryLockStore):
@@ -58,7 +58,7 @@ def test_built_from_the_endpoints_file_settings() -> None:
     from rasa.core.lock_store import LockStore
     from rasa.utils.endpoints import EndpointConfig
 
-    config = EndpointConfig(url="redis.internal", type="rasa_extensions.lock_store.PatientRedisLockStore",
+    config = EndpointConfig(url="redis.internal", type="rasa_extensions.stores.lock_store.PatientRedisLockStore",
                             port=6380, db=2, key_prefix="backpain", socket_timeout=3, lock_lifetime=25)
     store = LockStore.create(config)
     assert isinstance(store, PatientRedisLockStore)

@@ -6,7 +6,7 @@ from typing import Any
 
 from rasa.shared.nlu.training_data.message import Message
 
-from rasa_extensions.faq_selector import FaqOnlyResponseSelector
+from rasa_extensions.nlu.faq_selector import FaqOnlyResponseSelector
 
 
 class Recorded(FaqOnlyResponseSelector):

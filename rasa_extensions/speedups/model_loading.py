@@ -21,6 +21,8 @@ from rasa.utils.tensorflow.data_generator import RasaBatchDataGenerator
 from rasa.utils.tensorflow.model_data import RasaModelData
 from rasa.utils.tensorflow.models import RasaModel
 
+from rasa_extensions.speedups.patch import Patch
+
 rasa_own_load = RasaModel.load.__func__
 
 
@@ -44,5 +46,6 @@ def load_for_prediction(cls: type[RasaModel], model_file_name: str, model_data_e
     return model
 
 
-def apply() -> None:
-    RasaModel.load = classmethod(load_for_prediction)
+def patch() -> Patch:
+    return Patch("model_loading", RasaModel, "load", classmethod(load_for_prediction),
+                 "trained models load without a training step")

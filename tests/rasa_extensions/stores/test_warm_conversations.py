@@ -5,7 +5,7 @@ from __future__ import annotations
 from rasa.shared.core.events import UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_extensions.warm_conversations import WarmConversations
+from rasa_extensions.stores.warm_conversations import WarmConversations
 
 
 class Clock:

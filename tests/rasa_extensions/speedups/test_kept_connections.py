@@ -8,8 +8,7 @@ import socket
 from aiohttp import web
 from rasa.utils.endpoints import EndpointConfig
 
-import rasa_extensions  # noqa: F401  (importing the package applies the change)
-from rasa_extensions import kept_connections
+from rasa_extensions.speedups import kept_connections
 
 
 def free_port() -> int:
@@ -31,7 +30,7 @@ async def start(port: int, peers: list[tuple[str, int]]) -> web.AppRunner:
     return runner
 
 
-def test_importing_the_package_keeps_connections():
+def test_installed_it_keeps_connections():
     assert EndpointConfig.session is kept_connections.kept_session
 
 

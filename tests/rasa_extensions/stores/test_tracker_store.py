@@ -15,7 +15,7 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_extensions.tracker_store import ConversationStoreUnavailable, ForgetfulSQLTrackerStore
+from rasa_extensions.stores.tracker_store import ConversationStoreUnavailable, ForgetfulSQLTrackerStore
 
 SECRET = "my name is Quentin Marlowe and my bladder"
 
@@ -92,7 +92,7 @@ def test_conversations_read_back_exactly_as_rasa_reads_them(store: ForgetfulSQLT
     assert asyncio.run(store.retrieve("nobody")) is None
 
 
-# The conversation kept warm between two messages of a client (rasa_extensions/warm_conversations.py).
+# The conversation kept warm between two messages of a client (rasa_extensions/stores/warm_conversations.py).
 
 SLOTS = "slots:\n  pain_score:\n    type: text\n    mappings: [{type: custom}]"
 

@@ -40,7 +40,8 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from rasa_extensions.recently_used import RecentlyUsed
+from rasa_extensions.recently_used import RecentlyUsed, when_forgotten
+from rasa_extensions.speedups.patch import Patch
 
 rasa_own_states_for_tracker_history = Domain.states_for_tracker_history
 _RESETS_HISTORY = (Restarted, SessionStarted, ActionReverted, UserUtteranceReverted)
@@ -222,5 +223,9 @@ def forget(sender_id: str) -> None:
             _kept.pop(key)
 
 
-def apply() -> None:
-    Domain.states_for_tracker_history = states_for_tracker_history
+when_forgotten(forget)
+
+
+def patch() -> Patch:
+    return Patch("incremental_states", Domain, "states_for_tracker_history", states_for_tracker_history,
+                 "dialogue states computed once per event")

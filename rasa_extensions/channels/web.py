@@ -1,11 +1,7 @@
-"""The REST and socket.io channels, with one promise added: a client never meets silence.
+"""The web channels (REST and socket.io): a client never meets silence, and only the clinic's pages may talk.
 
-Every message the assistant understands gets a reply. If processing one ends with
-nothing sent (the action server is down or too slow, so Rasa drops the action's
-reply), the client gets a short apology with the emergency signs and number
-(``replies.actions_unavailable`` in ``bot/knowledge/questions.yml``). The next
-message is handled normally, so the conversation resumes once the action server is
-back. Custom actions are also given a short timeout instead of Rasa's five minutes.
+Every message gets a reply (``never_silent``), and the socket.io channel delivers
+the assessment payload as data, as the REST channel does.
 
 Browsers may reach both channels only from the clinic's own web pages: a request
 carrying any other ``Origin`` is refused before it is read (``CORS_ORIGINS``, space
@@ -17,14 +13,10 @@ curl) are not browsers and pass.
 
 from __future__ import annotations
 
-import asyncio
 import logging
-import os
-from collections.abc import Awaitable, Callable
 from http import HTTPStatus
 from typing import Any
 
-import rasa.core.actions.action as rasa_actions
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.rest import RestInput
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
@@ -32,59 +24,20 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot.questions import reply
-from rasa_extensions import kept_connections
-from rasa_extensions.tracker_store import ConversationStoreUnavailable
+from bot import settings
+from rasa_extensions.channels.never_silent import Handler, never_silent
+from rasa_extensions.speedups import kept_connections
 
 logger = logging.getLogger(__name__)
-
-# Rasa 3.6 reads this module constant for every custom action call and has no setting
-# for it; the default (300 s) would leave a client waiting for minutes.
-ACTION_TIMEOUT_S = float(os.environ.get("ACTION_TIMEOUT_S", "3"))
-rasa_actions.DEFAULT_REQUEST_TIMEOUT = ACTION_TIMEOUT_S
-
-Handler = Callable[[UserMessage], Awaitable[Any]]
-
-DEFAULT_ORIGINS = "http://localhost:8080"
 
 
 def allowed_origins() -> list[str]:
     """The web origins (scheme://host[:port]) whose pages may talk to the assistant."""
-    return os.environ.get("CORS_ORIGINS", DEFAULT_ORIGINS).replace(",", " ").split()
+    return settings.cors_origins()
 
 
 def origin_allowed(origin: str | None, allowed: list[str]) -> bool:
     return not origin or "*" in allowed or origin in allowed
-
-
-def never_silent(on_new_message: Handler) -> Handler:
-    """Wrap the agent's message handler so that a message always gets some reply."""
-
-    async def handle(message: UserMessage) -> Any:
-        channel = message.output_channel
-        sent = 0
-        send_response = channel.send_response
-
-        async def counting_send(recipient_id: str, response: dict[str, Any]) -> None:
-            nonlocal sent
-            sent += 1
-            await send_response(recipient_id, response)
-
-        channel.send_response = counting_send  # type: ignore[method-assign]
-        result = None
-        try:
-            result = await on_new_message(message)
-        except (Exception, asyncio.CancelledError, ConversationStoreUnavailable) as error:
-            # Caught here so that Rasa's own handlers, which log the client's text, never see it.
-            logger.error("Handling a message failed (%s).", type(error).__name__)
-        finally:
-            channel.send_response = send_response  # type: ignore[method-assign]
-        if sent == 0:
-            logger.warning("No reply was produced for a message; sent the 'briefly unavailable' notice.")
-            await channel.send_text_message(message.sender_id, reply("actions_unavailable"))
-        return result
-
-    return handle
 
 
 MAX_SENDER_LENGTH = 256

@@ -8,8 +8,7 @@ import jsonschema
 import pytest
 from rasa.core.actions.action import RemoteAction
 
-import rasa_extensions  # noqa: F401 - importing the package applies the change
-from rasa_extensions.action_validation import validate_action_result
+from rasa_extensions.speedups.action_validation import validate_action_result
 
 GOOD: dict[str, Any] = {"events": [{"event": "slot", "name": "pain_score", "value": "5"}],
                         "responses": [{"text": "How long has it been going on?", "buttons": []}]}

@@ -5,9 +5,6 @@ Rasa 3.6 validates every custom action's reply against its JSON schema with
 measured here, 20–70 ms of CPU per call against about 5 ms with a validator kept,
 and a form turn calls the action server about twice. The check itself is the same
 schema with the same error, so a malformed reply is refused exactly as before.
-
-Applied when the ``rasa_extensions`` package is imported, which every Rasa server
-of this project does (its NLU pipeline lives here).
 """
 
 from __future__ import annotations
@@ -20,6 +17,8 @@ from jsonschema.protocols import Validator
 from jsonschema.validators import validator_for
 from rasa.core.actions.action import RemoteAction
 from rasa.shared.constants import DOCS_BASE_URL
+
+from rasa_extensions.speedups.patch import Patch
 
 
 @lru_cache(maxsize=1)
@@ -41,5 +40,6 @@ def validate_action_result(_: RemoteAction, result: dict[str, Any]) -> bool:
     return True
 
 
-def apply() -> None:
-    RemoteAction._validate_action_result = validate_action_result  # type: ignore[method-assign]
+def patch() -> Patch:
+    return Patch("action_validation", RemoteAction, "_validate_action_result", validate_action_result,
+                 "action-server replies checked with a schema validator built once")

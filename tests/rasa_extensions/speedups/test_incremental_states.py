@@ -29,11 +29,10 @@ from rasa.shared.core.events import (
 )
 from rasa.shared.core.trackers import DialogueStateTracker
 
-import rasa_extensions  # noqa: F401  (importing the package applies the change)
-from rasa_extensions import incremental_states
 from rasa_extensions.recently_used import IDLE_S, RecentlyUsed
+from rasa_extensions.speedups import incremental_states
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 FORM = "assessment_form"
 ASKS = [  # (how the policies ask) omit_unset_slots, ignore_rule_only_turns, rule_only_data
     (False, False, None),

@@ -14,6 +14,8 @@ from __future__ import annotations
 from rasa.shared.core.events import Event
 from rasa.shared.utils.common import all_subclasses
 
+from rasa_extensions.speedups.patch import Patch
+
 rasa_own_resolve = Event.resolve_by_type
 _classes_by_name: dict[str, type[Event]] = {}
 
@@ -32,5 +34,6 @@ def resolve_by_type(type_name: str, default: type[Event] | None = None) -> type[
     return found if found is not None else rasa_own_resolve(type_name, default)
 
 
-def apply() -> None:
-    Event.resolve_by_type = staticmethod(resolve_by_type)
+def patch() -> Patch:
+    return Patch("event_types", Event, "resolve_by_type", staticmethod(resolve_by_type),
+                 "stored events find their class in a table")

@@ -1,0 +1,1 @@
+"""Where conversations and their locks are kept (named in ``endpoints*.yml``)."""
