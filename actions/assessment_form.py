@@ -27,7 +27,7 @@ from actions.conversation import (
     assessment_input,
     canonical_values,
     first_emergency_group,
-    live_red_flags,
+    reported_warning_signs,
     needs_emergency_screening,
     session_user_events,
 )
@@ -58,7 +58,7 @@ class ValidateAssessmentForm(FormValidationAction):
                              tracker: Tracker, domain: DomainDict) -> list[str]:
         if tracker.get_slot("consent") is False:
             return ["consent"]
-        flags = live_red_flags(tracker)
+        flags = reported_warning_signs(tracker)
         if tracker.get_slot(GROUPS) or (flags and not needs_emergency_screening(tracker, flags)):
             # A warning sign (or a "yes" to a group of them) ends the questions at once;
             # the result is the triage advice alone. Only an urgent sign waits for the
@@ -155,7 +155,7 @@ class ValidateAssessmentForm(FormValidationAction):
         kind, flags = read_screening(text, intent, entities)
         screening = default_screening()
         outcome = screening_step(step, kind, flags, attempts, screening)
-        known = live_red_flags(tracker)
+        known = reported_warning_signs(tracker)
         if outcome.next_step and outcome.next_step.startswith(GROUP_PREFIX) and known and \
                 screening.group(outcome.next_step[len(GROUP_PREFIX):]).level != "emergency":
             # An urgent sign is already known: once the emergency groups are clear, the check is done.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import AllSlotsReset, FollowupAction, SlotSet, UserUtteranceReverted
+from rasa_sdk.events import AllSlotsReset, FollowupAction, Restarted, SlotSet, UserUtteranceReverted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -128,3 +128,14 @@ class ActionContinue(Action):
             return []
         dispatcher.utter_message(text=reply("anything_else"))
         return []
+
+
+class ActionStartOver(Action):
+    """Overrides Rasa's default action_restart (run for the restart intent) to say so kindly."""
+
+    def name(self) -> str:
+        return "action_restart"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=reply("start_over"))
+        return [Restarted()]

@@ -74,7 +74,7 @@ def canonical_values(values: Iterable[Any] | Any, entity: str, allow: Iterable[s
     return kept
 
 
-def live_red_flags(tracker: Tracker) -> list[str]:
+def reported_warning_signs(tracker: Tracker) -> list[str]:
     values, _ = mentioned(tracker, "red_flag")
     for value in canonical_values(tracker.get_slot("red_flags"), "red_flag"):
         if value not in values:

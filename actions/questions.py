@@ -11,13 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import Restarted
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, STEP
 from bot.input_check import ALLOWED_SHORTHAND
-from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, Question, question, reply, screening_question
+from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, Question, question, screening_question
 
 VARIANTS = (FIRST, AGAIN, LAST)
 
@@ -63,14 +62,3 @@ def ask(dispatcher: CollectingDispatcher, slot: str, tracker: Tracker | None = N
 
 for _slot in ASSESSMENT_SLOTS:
     globals()[f"Ask_{_slot}"] = type(f"Ask_{_slot}", (AskQuestion, Action), {"slot": _slot})
-
-
-class ActionStartOver(Action):
-    """Overrides Rasa's default action_restart (run for the restart intent) to say so kindly."""
-
-    def name(self) -> str:
-        return "action_restart"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=reply("start_over"))
-        return [Restarted()]

@@ -14,7 +14,7 @@ from actions.conversation import (
     STEP,
     assessment_input,
     first_emergency_group,
-    live_red_flags,
+    reported_warning_signs,
     needs_emergency_screening,
 )
 from actions.replies import send_result
@@ -30,7 +30,7 @@ class ActionSafetyTriage(Action):
         return "action_safety_triage"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        flags = live_red_flags(tracker)
+        flags = reported_warning_signs(tracker)
         if not flags:
             # Never a dead end: after the cautious reply the self-check starts, or goes on where it was.
             possible_warning(dispatcher)

@@ -25,8 +25,6 @@ from spacy.util import filter_spans
 from bot.knowledge import CATEGORIES, Knowledge, default_knowledge
 from bot.warning_signs import AS_WRITTEN, WarningSignDetector
 
-ENTITY_TYPES = {"activity": "activity", "pain_location": "pain_location", "symptom": "symptom",
-                "red_flag": "red_flag"}
 OPTIONAL_WORDS = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "me", "of", "any"}
 CONTRACTED = {"can", "not", "will", "do"}
 # The lookup table's lemma would turn these into other words ("number" → "numb").

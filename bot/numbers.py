@@ -14,13 +14,3 @@ NUMBER_WORDS = {
 EXACT_NUMBER_WORDS = {word: value for word, value in NUMBER_WORDS.items()
                       if word not in {"a", "an", "single", "couple", "few", "several", "none", "nil"}}
 
-
-def to_number(token: str) -> float | None:
-    """``"7"``, ``"7.5"``, ``"seven"`` → a number; anything else → None."""
-    token = token.strip().lower()
-    if token in NUMBER_WORDS:
-        return float(NUMBER_WORDS[token])
-    try:
-        return float(token)
-    except ValueError:
-        return None

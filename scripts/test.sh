@@ -30,6 +30,14 @@ step "conversation tests (tests/test_stories.yml)"
 rm -rf results/stories
 $BIN/rasa test core --model models --stories tests/test_stories.yml --out results/stories --fail-on-prediction-errors
 
+# The patches to Rasa's internals change speed, never behaviour: the same tests pass
+# with Rasa as shipped (rasa_extensions/speedups, RASA_SPEEDUPS=off).
+step "unit and conversation tests again with the speedups off (RASA_SPEEDUPS=off)"
+rm -rf results/stories-speedups-off
+RASA_SPEEDUPS=off $BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts -q
+RASA_SPEEDUPS=off $BIN/rasa test core --model models --stories tests/test_stories.yml --out results/stories-speedups-off \
+  --fail-on-prediction-errors
+
 step "NLU held-out evaluation (tests/nlu/holdout.yml; minimum intent F1 $NLU_MIN_INTENT_F1, entity F1 $NLU_MIN_ENTITY_F1, FAQ F1 $NLU_MIN_FAQ_F1)"
 rm -rf results/holdout
 $BIN/rasa test nlu --model models --nlu tests/nlu/holdout.yml --out results/holdout

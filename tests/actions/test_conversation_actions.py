@@ -176,7 +176,7 @@ def test_every_form_slot_has_an_ask_action(registry, dispatcher, h, slot):
 
 
 def test_start_over_restarts(registry, dispatcher, h):
-    from actions.questions import ActionStartOver
+    from actions.clinic import ActionStartOver
 
     name = ActionStartOver().name()
     assert name in DOMAIN["actions"]

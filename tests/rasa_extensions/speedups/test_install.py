@@ -15,8 +15,9 @@ from rasa_extensions.speedups import incremental_states
 
 
 @pytest.fixture(autouse=True)
-def as_shipped() -> Iterator[None]:
-    """Each test starts from Rasa as shipped; what was installed before is installed again afterwards."""
+def as_shipped(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Each test starts from Rasa as shipped, switch on; what was installed before is installed again afterwards."""
+    monkeypatch.setenv("RASA_SPEEDUPS", "on")
     before = speedups.installed()
     speedups.uninstall()
     speedups._said.clear()
