@@ -27,8 +27,8 @@ from actions.conversation import (
     assessment_input,
     canonical_values,
     first_emergency_group,
-    reported_warning_signs,
     needs_emergency_screening,
+    reported_warning_signs,
     session_user_events,
 )
 from actions.replies import send_result

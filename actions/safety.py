@@ -14,8 +14,8 @@ from actions.conversation import (
     STEP,
     assessment_input,
     first_emergency_group,
-    reported_warning_signs,
     needs_emergency_screening,
+    reported_warning_signs,
 )
 from actions.replies import send_result
 from bot.assessment import assess
