@@ -36,6 +36,7 @@ from actions.safety import possible_warning
 from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
 from bot.assessment import UNKNOWN, assess
 from bot.input_check import INPUT_CHECK, VERDICTS
+from bot.knowledge import SAFETY_LEVELS
 from bot.pain import parse_pain_score
 from bot.questions import reply
 from bot.screening import GROUP_PREFIX, default_screening, screening_step
@@ -199,8 +200,8 @@ class ActionFinishAssessment(Action):
             dispatcher.utter_message(text=reply("no_consent"))
             return [SlotSet("consent", None)]
         result = assess(assessment_input(tracker))
-        send_result(dispatcher, tracker, result, safety_only=result["triage"] in ("emergency", "urgent"))
-        if result["triage"] not in ("emergency", "urgent"):
+        send_result(dispatcher, tracker, result, safety_only=result["triage"] in SAFETY_LEVELS)
+        if result["triage"] not in SAFETY_LEVELS:
             dispatcher.utter_message(text=reply("anything_else"))
         return [SlotSet("assessment", result)]
 

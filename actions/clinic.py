@@ -13,10 +13,11 @@ from actions.conversation import ATTEMPTS, GROUPS, STEP, session_user_events
 from actions.questions import ask
 from actions.replies import send_result
 from bot.clinic import default_clinic
+from bot.entities import FALLBACK_INTENT
 from bot.input_check import INPUT_CHECK, VERDICTS
+from bot.knowledge import SAFETY_LEVELS
 from bot.questions import ASSESSMENT_SLOTS, reply
 
-FALLBACK_INTENT = "nlu_fallback"
 FORM = "assessment_form"
 
 
@@ -46,7 +47,7 @@ class ActionShowSummary(Action):
         if not isinstance(result, dict) or "triage" not in result:
             dispatcher.utter_message(text="We haven't finished a check yet. Say hi and I'll ask you a few questions.")
             return []
-        send_result(dispatcher, tracker, result, safety_only=result["triage"] in ("emergency", "urgent"))
+        send_result(dispatcher, tracker, result, safety_only=result["triage"] in SAFETY_LEVELS)
         return []
 
 

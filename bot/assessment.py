@@ -15,7 +15,7 @@ from typing import Any
 from bot.clinic import Clinic, default_clinic
 from bot.culprits import rank_culprits
 from bot.duration import parse_duration
-from bot.knowledge import Knowledge, default_knowledge
+from bot.knowledge import MUSCLE_LEVELS, Knowledge, default_knowledge
 from bot.pain import severity_for_score, severity_from_words
 from bot.screening import default_screening
 from bot.suggestions import choose_suggestions
@@ -97,7 +97,7 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
     flagged = tuple((screening.group(g).level, screening.group(g).reason) for g in groups)
     decision = triage(SafetyFacts(tuple(red_flags), tuple(symptoms), data.pain_score, severity, inflammation,
                                   data.recent_injury, data.spasm_not_releasing, flagged), knowledge)
-    safe_to_discuss_muscles = decision.level in ("see_doctor_first", "massage_ok")
+    safe_to_discuss_muscles = decision.level in MUSCLE_LEVELS
     culprits = rank_culprits({"activity": activities, "pain_location": locations, "symptom": symptoms},
                              knowledge, data.words) if safe_to_discuss_muscles else []
     conditions = ["no_change_after_two_sessions"] if data.no_change_after_two_sessions else []

@@ -239,6 +239,8 @@ def live_red_flags(entities: Iterable[Entity]) -> list[str]:
 QUESTION = re.compile(r"\?\s*$|^\W*(?:how|what|why|when|where|which|who|is|are|do|does|did|can|could|should|"
                       r"will|would|am|was)\b", re.IGNORECASE)
 FAQ_INTENT = "faq"
+# Rasa's name for "no intent was confident enough" (the FallbackClassifier's intent).
+FALLBACK_INTENT = "nlu_fallback"
 
 
 def safety_intent(intent: str | None, entities: list[Entity], text: str = "",

@@ -21,7 +21,10 @@ KNOWLEDGE_DIR = Path(__file__).parent / "knowledge"
 CATEGORIES = ("activity", "pain_location", "symptom")
 EVIDENCE_KEYS = {"activities": "activity", "pain_locations": "pain_location", "symptoms": "symptom"}
 TRIAGE_LEVELS = ("emergency", "urgent", "see_doctor_first", "massage_ok")
-RED_FLAG_LEVELS = ("emergency", "urgent")
+# Levels of the warning signs: a result at these shows the advice only, never muscles.
+SAFETY_LEVELS = RED_FLAG_LEVELS = TRIAGE_LEVELS[:2]
+# Levels at which muscles and suggestions may be shown.
+MUSCLE_LEVELS = TRIAGE_LEVELS[2:]
 SUGGESTION_CONDITIONS = ("no_change_after_two_sessions",)
 DOCTOR_FIRST_REASONS = ("severe_pain", "inflammation", "recent_injury", "spasm_not_releasing")
 PLACEHOLDERS = {"emergency_number": "911", "clinic_name": "the clinic"}
@@ -228,7 +231,7 @@ def _load_suggestions(directory: Path, muscles: Mapping[str, Muscle]) -> tuple[S
             raise KnowledgeError(f"{where}: duplicate id '{entry['id']}'")
         seen.add(entry["id"])
         levels = _string_list(entry, "levels", where)
-        unknown = set(levels) - set(TRIAGE_LEVELS[2:])
+        unknown = set(levels) - set(MUSCLE_LEVELS)
         if unknown:
             raise KnowledgeError(f"{where}: suggestions may only appear at see_doctor_first or massage_ok, "
                                  f"not {', '.join(sorted(unknown))}")

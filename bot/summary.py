@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from bot.duration import describe_days
-from bot.knowledge import Knowledge, default_knowledge
+from bot.knowledge import MUSCLE_LEVELS, Knowledge, default_knowledge
 
 MAX_MUSCLES_SHOWN = 3
 MAX_REASONS_SHOWN = 3
@@ -26,7 +26,7 @@ def _safety_part(result: Mapping[str, Any]) -> list[str]:
 
 
 def _muscle_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
-    if result["triage"] not in ("see_doctor_first", "massage_ok"):
+    if result["triage"] not in MUSCLE_LEVELS:
         return []
     culprits = result["culprits"][:MAX_MUSCLES_SHOWN]
     if not culprits:
@@ -58,7 +58,7 @@ def summary_messages(result: Mapping[str, Any], knowledge: Knowledge | None = No
     knowledge = knowledge or default_knowledge()
     first = _safety_part(result) + _muscle_part(result, knowledge)
     facts = _facts_line(result)
-    if facts and result["triage"] in ("see_doctor_first", "massage_ok"):
+    if facts and result["triage"] in MUSCLE_LEVELS:
         first.append("")
         first.append(facts)
     second = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot.knowledge import Knowledge
+from bot.knowledge import SAFETY_LEVELS, Knowledge
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Triage:
 def triage(facts: SafetyFacts, knowledge: Knowledge) -> Triage:
     """The first level that applies wins: emergency, urgent, see_doctor_first, massage_ok."""
     flags = tuple(dict.fromkeys(facts.red_flags))
-    for level in ("emergency", "urgent"):
+    for level in SAFETY_LEVELS:
         hits = tuple(flag for flag in flags if knowledge.red_flags[flag].level == level)
         groups = tuple(reason for group_level, reason in facts.flagged_groups if group_level == level)
         if hits or groups:

@@ -28,11 +28,9 @@ from rasa.shared.nlu.constants import (
 )
 from rasa.shared.nlu.training_data.message import Message
 
-from bot.entities import RED_FLAG_INTENT, guarded_verdict, resolve_entities, safety_intent
+from bot.entities import FALLBACK_INTENT, RED_FLAG_INTENT, guarded_verdict, resolve_entities, safety_intent
 from bot.input_check import INPUT_CHECK
 from bot.language import default_matcher
-
-FALLBACK_INTENT = "nlu_fallback"
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
