@@ -10,13 +10,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, GROUPS, STEP, session_user_events
-from actions.questions import ask
+from actions.questions import ask, button_payload
 from actions.replies import send_result
 from bot.clinic import default_clinic
 from bot.entities import FALLBACK_INTENT
 from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.knowledge import SAFETY_LEVELS
-from bot.questions import ASSESSMENT_SLOTS, reply
+from bot.questions import ASSESSMENT_SLOTS, reply, reply_buttons
 
 FORM = "assessment_form"
 
@@ -28,13 +28,9 @@ class ActionContactClinic(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         clinic = default_clinic()
         lines = clinic.contact_lines()
-        if lines:
-            text = f"You can reach {clinic.name} here:\n" + "\n".join(lines)
-        else:
-            text = (f"Please contact {clinic.name} directly to book or to speak with a therapist. "
-                    "I don't have their contact details here.")
-        text += f"\n\nIf this is an emergency, call {clinic.emergency_number}."
-        dispatcher.utter_message(text=text)
+        text = "\n".join([reply("contact_intro", clinic=clinic), *lines]) if lines else reply("contact_unknown",
+                                                                                              clinic=clinic)
+        dispatcher.utter_message(text=text + "\n\n" + reply("contact_emergency", clinic=clinic))
         return []
 
 
@@ -45,7 +41,7 @@ class ActionShowSummary(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         result = tracker.get_slot("assessment")
         if not isinstance(result, dict) or "triage" not in result:
-            dispatcher.utter_message(text="We haven't finished a check yet. Say hi and I'll ask you a few questions.")
+            dispatcher.utter_message(text=reply("no_result_yet"))
             return []
         send_result(dispatcher, tracker, result, safety_only=result["triage"] in SAFETY_LEVELS)
         return []
@@ -58,8 +54,7 @@ class ActionForgetMe(Action):
         return "action_forget_me"
 
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text="Done. I've deleted this conversation and everything you told me in it. "
-                                      "If you'd like to start again, just say hi.")
+        dispatcher.utter_message(text=reply("forgotten"))
         return [AllSlotsReset()]
 
 
@@ -82,9 +77,8 @@ class ActionHandleMisunderstanding(Action):
         dispatcher.utter_message(text=reply("misunderstood_again"))
         dispatcher.utter_message(
             text=reply("choose_next"),
-            buttons=[{"title": "Check my back pain", "payload": "/greet"},
-                     {"title": "Talk to the clinic", "payload": "/request_human"},
-                     {"title": "Start over", "payload": "/restart"}])
+            buttons=[{"title": title, "payload": button_payload(payload)}
+                     for title, payload in reply_buttons("choose_next")])
         return []
 
     @staticmethod

@@ -6,6 +6,7 @@ nothing else. ``CLINIC_CONFIG`` points at another file without editing the repo.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -13,7 +14,9 @@ from pathlib import Path
 import yaml
 
 from bot import settings
+from bot.knowledge import default_knowledge
 
+CONTACT_FIELDS = ("booking_url", "phone", "email", "opening_hours")
 DEFAULT_PATH = Path(__file__).resolve().parent.parent / "clinic.yml"
 DEFAULT_EMERGENCY_NUMBER = "911"
 
@@ -27,18 +30,12 @@ class Clinic:
     opening_hours: str = ""
     emergency_number: str = DEFAULT_EMERGENCY_NUMBER
 
-    def contact_lines(self) -> list[str]:
-        """Only the details the clinic filled in: we never invent a phone number."""
-        lines = []
-        if self.booking_url:
-            lines.append(f"Book online: {self.booking_url}")
-        if self.phone:
-            lines.append(f"Phone: {self.phone}")
-        if self.email:
-            lines.append(f"Email: {self.email}")
-        if self.opening_hours:
-            lines.append(f"Opening hours: {self.opening_hours}")
-        return lines
+    def contact_lines(self, templates: Mapping[str, str] | None = None) -> list[str]:
+        """Only the details the clinic filled in (we never invent a phone number), each worded by
+        its ``contact_<field>`` template of messages.yml."""
+        templates = templates if templates is not None else default_knowledge().messages
+        return [templates[f"contact_{field}"].format(value=getattr(self, field))
+                for field in CONTACT_FIELDS if getattr(self, field)]
 
 
 def load_clinic(path: Path | str | None = None) -> Clinic:

@@ -34,8 +34,8 @@ def reason_text(knowledge: Knowledge, category: str, value: str, words: str | No
     """One "because" line: the client's own words when known, else the plain description."""
     reason = knowledge.vocabulary[category][value].reason
     if words:
-        return f'You said "{words}": {reason}.'
-    return f"You said {reason}."
+        return knowledge.say("reason_in_their_words", words=words, reason=reason)
+    return knowledge.say("reason_plain", reason=reason)
 
 
 def rank_culprits(reported: Mapping[str, list[str]], knowledge: Knowledge,

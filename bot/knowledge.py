@@ -28,6 +28,16 @@ MUSCLE_LEVELS = TRIAGE_LEVELS[2:]
 SUGGESTION_CONDITIONS = ("no_change_after_two_sessions",)
 DOCTOR_FIRST_REASONS = ("severe_pain", "inflammation", "recent_injury", "spasm_not_releasing")
 PLACEHOLDERS = {"emergency_number": "911", "clinic_name": "the clinic"}
+# messages.yml entries filled with values of a result (not the clinic's): the fields each may use.
+TEMPLATE_FIELDS = {
+    "summary_why": ("reasons",), "summary_muscle": ("number", "name", "where", "why"),
+    "summary_facts": ("facts",), "summary_pain_score": ("score", "severity"), "summary_severity": ("severity",),
+    "summary_duration": ("duration", "category"), "summary_next_steps": (),
+    "reason_in_their_words": ("words", "reason"), "reason_plain": ("reason",),
+    "contact_booking_url": ("value",), "contact_phone": ("value",), "contact_email": ("value",),
+    "contact_opening_hours": ("value",),
+}
+FIXED_MESSAGES = ("disclaimer", "culprits_intro", "culprits_caveat", "no_culprits")
 
 
 class KnowledgeError(ValueError):
@@ -89,11 +99,20 @@ class Knowledge:
     suggestions: tuple[Suggestion, ...]
     messages: Mapping[str, str] = field(default_factory=dict)
 
+    def say(self, key: str, **fields: object) -> str:
+        """A messages.yml template filled with a result's values (its fields are checked at load)."""
+        return self.messages[key].format(**fields)
+
     def values(self, category: str) -> list[str]:
         """Canonical values of a category, including ``red_flag``."""
         if category == "red_flag":
             return list(self.red_flags)
         return list(self.vocabulary[category])
+
+
+def read_knowledge_file(name: str, directory: Path = KNOWLEDGE_DIR) -> dict[str, Any]:
+    """The one way a knowledge file is read: a YAML mapping, or an error naming the file."""
+    return _read(directory, name)
 
 
 def _read(directory: Path, name: str) -> dict[str, Any]:
@@ -116,13 +135,13 @@ def _require(entry: Any, keys: tuple[str, ...], where: str) -> None:
             raise KnowledgeError(f"{where}: missing '{key}'")
 
 
-def _check_placeholders(text: str, where: str) -> None:
+def _check_placeholders(text: str, where: str, allowed: Mapping[str, object] = PLACEHOLDERS) -> None:
     """A misspelt {placeholder} must fail at load time, not in front of a client."""
     try:
-        text.format(**PLACEHOLDERS)
+        text.format(**allowed)
     except (KeyError, IndexError, ValueError) as error:
         raise KnowledgeError(f"{where}: unknown placeholder {error}; "
-                             f"use only {', '.join('{' + p + '}' for p in PLACEHOLDERS)}") from error
+                             f"use only {', '.join('{' + p + '}' for p in allowed) or 'none'}") from error
 
 
 def _string_list(entry: dict[str, Any], key: str, where: str) -> tuple[str, ...]:
@@ -258,10 +277,11 @@ def load_knowledge(directory: Path | str = KNOWLEDGE_DIR) -> Knowledge:
         raise KnowledgeError(f"triage.yml: see_doctor_first.symptoms: unknown {', '.join(sorted(unknown))}")
     suggestions = _load_suggestions(directory, muscles)
     messages = _read(directory, "messages.yml")
-    for key in ("disclaimer", "culprits_intro", "culprits_caveat", "no_culprits"):
+    for key in FIXED_MESSAGES + tuple(TEMPLATE_FIELDS):
         if not messages.get(key):
             raise KnowledgeError(f"messages.yml: missing '{key}'")
-        _check_placeholders(messages[key], f"messages.yml: {key}")
+        allowed = {field: "x" for field in TEMPLATE_FIELDS[key]} if key in TEMPLATE_FIELDS else PLACEHOLDERS
+        _check_placeholders(str(messages[key]), f"messages.yml: {key}", allowed)
     clash = set(red_flags) & {value for category in vocabulary.values() for value in category}
     if clash:
         raise KnowledgeError(f"red_flags.yml: names also used in vocabulary.yml: {', '.join(sorted(clash))}")

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
 from bot.clinic import Clinic, default_clinic
-from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge
+from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge, read_knowledge_file
 from bot.screening import CONFIRM, GROUP_PREFIX, default_screening
 
 ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "symptoms", "pain_score",
@@ -33,8 +31,8 @@ class Question:
 
 
 @lru_cache(maxsize=1)
-def _raw(path: Path = KNOWLEDGE_DIR / "questions.yml") -> dict:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+def _raw(directory: Path = KNOWLEDGE_DIR) -> dict:
+    data = read_knowledge_file("questions.yml", directory)
     questions = data.get("questions") or {}
     missing = [slot for slot in ASSESSMENT_SLOTS if not (questions.get(slot) or {}).get("text")]
     if missing:
@@ -57,7 +55,8 @@ REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_
                     "actions_unavailable", "choose_next", "screening_unclear",
                     "result_lead", "anything_else", "noted_not_sure", "urgent_then_emergency_check",
                     "consent_assumed", "screening_by_group",
-                    "possible_warning_go_on", "possible_warning")
+                    "possible_warning_go_on", "possible_warning", "contact_intro", "contact_unknown",
+                    "contact_emergency", "no_result_yet", "forgotten")
 
 
 def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
@@ -101,6 +100,11 @@ def screening_question(step: str, knowledge: Knowledge | None = None, clinic: Cl
                         screening.confirm_prompt)
     group = screening.group(step[len(GROUP_PREFIX):])
     return Question(_fill(group.ask, knowledge, clinic), screening.group_buttons, group.prompt)
+
+
+def reply_buttons(key: str) -> tuple[tuple[str, str], ...]:
+    """The (title, intent) buttons sent with a fixed reply."""
+    return tuple((button["title"], button["payload"]) for button in (_raw().get("reply_buttons") or {}).get(key) or [])
 
 
 def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:

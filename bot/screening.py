@@ -12,16 +12,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-
-from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
+from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_knowledge_file
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 
 
 @lru_cache(maxsize=1)
-def all_clear_words(path: Path = KNOWLEDGE_DIR / "red_flags.yml") -> frozenset[str]:
-    words = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("all_clear_words")
+def all_clear_words(directory: Path = KNOWLEDGE_DIR) -> frozenset[str]:
+    words = read_knowledge_file("red_flags.yml", directory).get("all_clear_words")
     if not words:
         raise KnowledgeError("red_flags.yml: 'all_clear_words' is missing or empty")
     if not all(isinstance(word, str) for word in words):
@@ -75,11 +73,11 @@ def _buttons(entries: list[dict[str, str]] | None, where: str) -> tuple[tuple[st
 
 
 @lru_cache(maxsize=1)
-def default_screening(path: Path = KNOWLEDGE_DIR / "screening.yml") -> Screening:
+def default_screening(directory: Path = KNOWLEDGE_DIR) -> Screening:
     """The groups of screening.yml, checked against red_flags.yml: every sign in exactly one group."""
     from bot.knowledge import default_knowledge
 
-    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    raw = read_knowledge_file("screening.yml", directory)
     flags = default_knowledge().red_flags
     groups = []
     for group_id, entry in (raw.get("groups") or {}).items():

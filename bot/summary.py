@@ -17,11 +17,11 @@ MAX_MUSCLES_SHOWN = 3
 MAX_REASONS_SHOWN = 3
 
 
-def _safety_part(result: Mapping[str, Any]) -> list[str]:
+def _safety_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
     advice = result["triage_advice"]
     lines = [f"{advice['title']}.", advice["action"]]
     if result["triage_reasons"]:
-        lines.append("Why: " + "; ".join(result["triage_reasons"]) + ".")
+        lines.append(knowledge.say("summary_why", reasons="; ".join(result["triage_reasons"])))
     return lines
 
 
@@ -35,35 +35,38 @@ def _muscle_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
     if result["triage"] == "see_doctor_first":
         lines.append(knowledge.messages["culprits_caveat"])
     for number, culprit in enumerate(culprits, start=1):
-        lines.append(f"{number}. {culprit['name'][0].upper()}{culprit['name'][1:]}, {culprit['where']}. "
-                     f"It may be involved because {culprit['why']}.")
+        name = culprit["name"][0].upper() + culprit["name"][1:]
+        name = culprit["name"][0].upper() + culprit["name"][1:]
+        lines.append(knowledge.say("summary_muscle", number=number, name=name, where=culprit["where"],
+                                   why=culprit["why"]))
         lines.extend(f"   - {reason}" for reason in culprit["reasons"][:MAX_REASONS_SHOWN])
     return lines
 
 
-def _facts_line(result: Mapping[str, Any]) -> str | None:
+def _facts_line(result: Mapping[str, Any], knowledge: Knowledge) -> str | None:
     facts = []
     if result.get("pain_score") is not None:
-        facts.append(f"pain {result['pain_score']}/10 ({result['severity']})")
+        facts.append(knowledge.say("summary_pain_score", score=result["pain_score"], severity=result["severity"]))
     elif result.get("severity"):
-        facts.append(f"{result['severity']} pain")
+        facts.append(knowledge.say("summary_severity", severity=result["severity"]))
     duration = result.get("duration") or {}
     if duration.get("days") is not None:
-        facts.append(f"for {describe_days(duration['days'])} ({duration['category']})")
-    return "What you told me: " + ", ".join(facts) + "." if facts else None
+        facts.append(knowledge.say("summary_duration", duration=describe_days(duration["days"]),
+                                   category=duration["category"]))
+    return knowledge.say("summary_facts", facts=", ".join(facts)) if facts else None
 
 
 def summary_messages(result: Mapping[str, Any], knowledge: Knowledge | None = None) -> list[str]:
     """At most two messages: the safety advice and muscles, then next steps and the disclaimer."""
     knowledge = knowledge or default_knowledge()
-    first = _safety_part(result) + _muscle_part(result, knowledge)
-    facts = _facts_line(result)
+    first = _safety_part(result, knowledge) + _muscle_part(result, knowledge)
+    facts = _facts_line(result, knowledge)
     if facts and result["triage"] in MUSCLE_LEVELS:
         first.append("")
         first.append(facts)
     second = []
     if result["suggestions"]:
-        second.append("What you can do next:")
+        second.append(knowledge.say("summary_next_steps"))
         second.extend(f"- {item['text']}" for item in result["suggestions"])
         second.append("")
     second.append(result["disclaimer"])

@@ -19,11 +19,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
 from spacy.language import Language
 from spacy.tokens import Doc, Span
 
-from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError
+from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_knowledge_file
 
 PATTERNS_FILE = "warning_sign_patterns.yml"
 SENTENCE_ENDS = {".", "!", "?", ";", "\n", "...", "..", "…"}
@@ -123,7 +122,7 @@ class WarningSignDetector:
 
     def __init__(self, nlp: Language, key: Any, known_signs: Iterable[str], directory: Path = KNOWLEDGE_DIR):
         self._nlp, self._key = nlp, key
-        raw = yaml.safe_load((directory / PATTERNS_FILE).read_text(encoding="utf-8")) or {}
+        raw = read_knowledge_file(PATTERNS_FILE, directory)
         self.window = int(raw.get("window", 7))
         known = set(known_signs)
         self.signs: list[SignPatterns] = []

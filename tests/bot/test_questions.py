@@ -97,4 +97,4 @@ def test_a_question_with_buttons_needs_a_short_prompt(tmp_path):
     path = tmp_path / "questions.yml"
     path.write_text(yaml.safe_dump(source))
     with pytest.raises(KnowledgeError, match="inflammation has buttons"):
-        _raw.__wrapped__(path)
+        _raw.__wrapped__(tmp_path)

@@ -30,7 +30,7 @@ def test_a_bare_yaml_no_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "red_flags.yml"
     path.write_text("all_clear_words: [no, none]\n")
     with pytest.raises(KnowledgeError, match="quotes"):
-        all_clear_words.__wrapped__(path)
+        all_clear_words.__wrapped__(tmp_path)
 
 
 # --- the screening in groups ----------------------------------------------------------------------
@@ -78,4 +78,4 @@ def test_a_group_that_misses_a_sign_is_refused(tmp_path: Path) -> None:
                     "    members: [fever]\nconfirm: {text: t, prompt: p, buttons: [{title: a, payload: deny}]}\n"
                     "group_buttons: [{title: a, payload: deny}]\n")
     with pytest.raises(KnowledgeError, match="exactly one group"):
-        default_screening.__wrapped__(path)
+        default_screening.__wrapped__(tmp_path)
