@@ -30,7 +30,7 @@ DOCTOR_FIRST_REASONS = ("severe_pain", "inflammation", "recent_injury", "spasm_n
 PLACEHOLDERS = {"emergency_number": "911", "clinic_name": "the clinic"}
 # messages.yml entries filled with values of a result (not the clinic's): the fields each may use.
 TEMPLATE_FIELDS = {
-    "summary_why": ("reasons",), "summary_muscle": ("number", "name", "where", "why"),
+    "summary_why": ("reasons",), "summary_muscle": ("number", "name", "where"), "muscle_why": ("why",),
     "summary_facts": ("facts",), "summary_pain_score": ("score", "severity"), "summary_severity": ("severity",),
     "summary_duration": ("duration", "category"), "summary_next_steps": (),
     "reason_in_their_words": ("words", "reason"), "reason_plain": ("reason",),

@@ -37,8 +37,8 @@ def _muscle_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
     for number, culprit in enumerate(culprits, start=1):
         name = culprit["name"][0].upper() + culprit["name"][1:]
         name = culprit["name"][0].upper() + culprit["name"][1:]
-        lines.append(knowledge.say("summary_muscle", number=number, name=name, where=culprit["where"],
-                                   why=culprit["why"]))
+        lines.append(knowledge.say("summary_muscle", number=number, name=name, where=culprit["where"]) + " "
+                     + knowledge.say("muscle_why", why=culprit["why"]))
         lines.extend(f"   - {reason}" for reason in culprit["reasons"][:MAX_REASONS_SHOWN])
     return lines
 

@@ -23,9 +23,9 @@
   var config = {
     server: (data.server || 'http://localhost:5005').replace(/\/+$/, ''),
     socketPath: data.socketPath || '/socket.io',
-    clinic: data.clinic || 'our clinic',
+    clinic: data.clinic || '',
     colour: HEX.test(data.colour || '') ? data.colour : '#1d5c63',
-    greeting: data.greeting || 'Hello! Tell me in your own words where your back hurts and what you were doing when it started.'
+    greeting: data.greeting || ''
   };
   var MAX_ENTRIES = 300;
   var TYPING_TIMEOUT_MS = 20000;
@@ -50,6 +50,61 @@
   }
   var local = storage('localStorage');
   var perTab = storage('sessionStorage');
+
+  // ---- wording ------------------------------------------------------------------------
+  // Every sentence comes from the Rasa server (GET /webhooks/socketio/settings: the wording
+  // of bot/knowledge/widget.yml and messages.yml, with the clinic's name and emergency number)
+  // and is kept on this device for the times the server cannot be reached. FIRST_VISIT is only
+  // what the frame says before the server has ever answered on this device; the summary card
+  // always comes from the server, so its wording never needs a copy here.
+  var WORDS_KEY = 'bpw:' + config.server + ':words';
+  var FIRST_VISIT = {
+    greeting: 'Hello! Tell me in your own words where your back hurts and what you were doing when it started.',
+    launcher: 'Back-pain self-check', title: 'Back-pain self-check', new_chat: 'New chat',
+    new_chat_label: 'New chat: clear this conversation from this device', close: 'Close',
+    close_label: 'Close the chat', conversation_label: 'Conversation', message_label: 'Your message',
+    send: 'Send', choices_label: 'Suggested answers', you_said: 'You: ', assistant_said: 'Assistant: ',
+    status_connecting: 'Connecting…', status_lost: 'Connection lost. Trying again…',
+    status_unreachable: 'The assistant cannot be reached right now. Trying again… In an emergency, call your ' +
+      'local emergency number.',
+    status_failed: 'The chat could not load. Please contact the clinic directly. In an emergency, call your ' +
+      'local emergency number.',
+    status_new_chat: 'Started a new chat.'
+  };
+  var words = savedWords();
+
+  function savedWords() {
+    try {
+      var saved = JSON.parse(local.getItem(WORDS_KEY) || 'null');
+      return saved && typeof saved === 'object' && !Array.isArray(saved) ? saved : {};
+    } catch (error) {
+      return {};
+    }
+  }
+
+  /** The wording for `key`, with the widget's own {fields} filled in (text only, never markup). */
+  function say(key, fields) {
+    var text = typeof words[key] === 'string' ? words[key] : (FIRST_VISIT[key] || '');
+    return text.replace(/\{(\w+)\}/g, function (whole, name) {
+      return fields && Object.prototype.hasOwnProperty.call(fields, name) ? String(fields[name]) : whole;
+    });
+  }
+
+  function fetchWords() {
+    if (typeof window.fetch !== 'function') return;
+    window.fetch(config.server + '/webhooks/socketio/settings', { credentials: 'omit' }).then(function (answer) {
+      if (!answer.ok) throw new Error('settings: HTTP ' + answer.status);
+      return answer.json();
+    }).then(function (settings) {
+      if (!settings || typeof settings.words !== 'object' || Array.isArray(settings.words)) return;
+      words = Object.assign({}, settings.words, { clinic_name: asText(settings.clinic_name) });
+      if (!data.clinic && typeof settings.clinic_name === 'string') config.clinic = settings.clinic_name;
+      try { local.setItem(WORDS_KEY, JSON.stringify(words)); } catch (error) { /* kept for this visit only */ }
+      relabel();
+    }).catch(function () { /* the wording kept from the last visit, or the first-visit frame */ });
+  }
+
+  function clinicName() { return config.clinic || asText(words.clinic_name) || ''; }
 
   function transcriptKey(id) { return 'bpw:' + config.server + ':transcript:' + id; }
 
@@ -129,7 +184,7 @@
       if (!href || !shown) continue;
       parent.append(text.slice(last, start));
       parent.append(el('a', { href: href, target: '_blank', rel: 'noopener noreferrer' },
-        [shown, srOnly(' (opens in a new tab)')]));
+        [shown, srOnly(say('opens_in_new_tab'))]));
       last = start + shown.length;
       LINK.lastIndex = last;
     }
@@ -185,30 +240,34 @@
     card.style.setProperty('--bpw-triage', triageColour);
     card.style.setProperty('--bpw-on-triage', textOn(triageColour));
 
-    card.append(el('p', { class: 'bpw-card-kicker', text: 'Your self-check summary' }));
-    card.append(el('h3', { class: 'bpw-triage', id: titleId, text: asText(advice.title) || 'Your result' }));
+    card.append(el('p', { class: 'bpw-card-kicker', text: say('card_kicker') }));
+    card.append(el('h3', { class: 'bpw-triage', id: titleId, text: asText(advice.title) || say('card_title') }));
     if (asText(advice.action)) card.append(el('p', { class: 'bpw-action', text: asText(advice.action) }));
 
     var reasons = asList(result.triage_reasons).map(asText).filter(Boolean);
     if (reasons.length) {
-      card.append(el('h4', { text: 'Why' }));
+      card.append(el('h4', { text: say('card_why') }));
       card.append(el('ul', {}, reasons.map(function (reason) { return el('li', { text: reason }); })));
     }
 
     var told = [];
     if (typeof result.pain_score === 'number') {
-      told.push('Pain ' + result.pain_score + ' out of 10' + (asText(result.severity) ? ' (' + result.severity + ')' : ''));
+      told.push(say('summary_pain_score', { score: result.pain_score, severity: asText(result.severity) }));
+    } else if (asText(result.severity)) {
+      told.push(say('summary_severity', { severity: result.severity }));
     }
-    if (result.duration && asText(result.duration.text)) told.push('for ' + result.duration.text);
-    if (told.length) card.append(el('p', { class: 'bpw-told', text: 'What you told me: ' + told.join(', ') + '.' }));
+    if (result.duration && asText(result.duration.text)) {
+      told.push(say('summary_duration', { duration: result.duration.text, category: asText(result.duration.category) }));
+    }
+    if (told.length) card.append(el('p', { class: 'bpw-told', text: say('summary_facts', { facts: told.join(', ') }) }));
 
     var culprits = asList(result.culprits).filter(function (c) { return c && asText(c.name); });
     if (culprits.length) {
-      card.append(el('h4', { text: 'Muscles that may be involved' }));
+      card.append(el('h4', { text: say('card_muscles') }));
       card.append(el('ol', { class: 'bpw-culprits' }, culprits.map(function (culprit) {
         var item = el('li', {}, [el('strong', { text: capitalised(asText(culprit.name)) })]);
         if (asText(culprit.where)) item.append(el('span', { text: ': ' + culprit.where }));
-        if (asText(culprit.why)) item.append(el('p', { text: 'It may be involved because ' + culprit.why + '.' }));
+        if (asText(culprit.why)) item.append(el('p', { text: say('muscle_why', { why: culprit.why }) }));
         var why = asList(culprit.reasons).map(asText).filter(Boolean);
         if (why.length) item.append(el('ul', {}, why.map(function (reason) { return el('li', { text: reason }); })));
         return item;
@@ -217,7 +276,7 @@
 
     var steps = asList(result.suggestions).map(function (s) { return asText(s && s.text); }).filter(Boolean);
     if (steps.length) {
-      card.append(el('h4', { text: 'What you can do next' }));
+      card.append(el('h4', { text: say('card_next_steps') }));
       card.append(el('ul', { class: 'bpw-steps' }, steps.map(function (step) {
         var item = el('li');
         appendLinkified(item, step);
@@ -227,7 +286,7 @@
 
     if (asText(result.disclaimer)) card.append(el('p', { class: 'bpw-disclaimer', text: result.disclaimer }));
     if (!forPrint) {
-      var print = el('button', { type: 'button', class: 'bpw-print' }, ['Print or save']);
+      var print = el('button', { type: 'button', class: 'bpw-print' }, [say('print')]);
       print.addEventListener('click', function () { printSummary(result); });
       card.append(print);
     }
@@ -237,7 +296,7 @@
   /** A printable sheet of the summary alone (see @media print in widget.css), for the client's therapist. */
   function printSummary(result) {
     Array.prototype.forEach.call(document.querySelectorAll('.bpw-print-sheet'), function (old) { old.remove(); });
-    var heading = config.clinic + ': back-pain self-check, ' + new Date().toLocaleDateString();
+    var heading = say('print_heading', { clinic_name: clinicName(), date: new Date().toLocaleDateString() });
     var sheet = el('div', { class: 'bpw-print-sheet' }, [el('p', { class: 'bpw-print-head', text: heading }),
       renderAssessment(result, true)]);
     document.body.append(sheet);
@@ -259,33 +318,51 @@
   root.style.setProperty('--bpw-on-accent', textOn(config.colour));
 
   var launcher = el('button', { type: 'button', class: 'bpw-launcher', 'aria-controls': panelId,
-    'aria-expanded': 'false' }, ['Back-pain self-check']);
-  var newChat = el('button', { type: 'button', class: 'bpw-head-button',
-    'aria-label': 'New chat: clear this conversation from this device' }, ['New chat']);
-  var close = el('button', { type: 'button', class: 'bpw-head-button', 'aria-label': 'Close the chat' }, ['Close']);
+    'aria-expanded': 'false' });
+  var newChat = el('button', { type: 'button', class: 'bpw-head-button' });
+  var close = el('button', { type: 'button', class: 'bpw-head-button' });
   var log = el('div', { class: 'bpw-log', role: 'log', 'aria-live': 'polite', 'aria-relevant': 'additions',
-    'aria-label': 'Conversation', tabindex: '0' });
+    tabindex: '0' });
   var typing = el('div', { class: 'bpw-typing', 'aria-hidden': 'true' }, [el('span'), el('span'), el('span')]);
   typing.hidden = true;
   var status = el('p', { class: 'bpw-status', role: 'status' });
   var input = el('input', { id: inputId, class: 'bpw-input', type: 'text', maxlength: '1000', autocomplete: 'off',
     enterkeyhint: 'send' });
-  var form = el('form', { class: 'bpw-form', novalidate: '' }, [
-    el('label', { class: 'bpw-sr', for: inputId, text: 'Your message' }), input,
-    el('button', { type: 'submit', class: 'bpw-send' }, ['Send'])
-  ]);
-  var choices = el('div', { class: 'bpw-choices', role: 'group', 'aria-label': 'Suggested answers' });
+  var inputLabel = el('label', { class: 'bpw-sr', for: inputId });
+  var sendButton = el('button', { type: 'submit', class: 'bpw-send' });
+  var form = el('form', { class: 'bpw-form', novalidate: '' }, [inputLabel, input, sendButton]);
+  var choices = el('div', { class: 'bpw-choices', role: 'group' });
   choices.hidden = true;
+  var panelTitle = el('h2', { id: titleId });
+  var clinicLine = el('p');
+  var greetingBubble = null;
   var panel = el('section', { id: panelId, class: 'bpw-panel', 'aria-labelledby': titleId }, [
     el('header', { class: 'bpw-header' }, [
-      el('div', { class: 'bpw-heading' }, [el('h2', { id: titleId, text: 'Back-pain self-check' }),
-        el('p', { text: config.clinic })]),
+      el('div', { class: 'bpw-heading' }, [panelTitle, clinicLine]),
       newChat, close
     ]),
     log, typing, status, form, choices
   ]);
   panel.hidden = true;
   root.append(launcher, panel);
+
+  /** Put the current wording on the frame (again when the server's wording arrives). */
+  function relabel() {
+    launcher.textContent = say('launcher');
+    newChat.textContent = say('new_chat');
+    newChat.setAttribute('aria-label', say('new_chat_label'));
+    close.textContent = say('close');
+    close.setAttribute('aria-label', say('close_label'));
+    log.setAttribute('aria-label', say('conversation_label'));
+    inputLabel.textContent = say('message_label');
+    sendButton.textContent = say('send');
+    choices.setAttribute('aria-label', say('choices_label'));
+    panelTitle.textContent = say('title');
+    clinicLine.textContent = clinicName();
+    clinicLine.hidden = !clinicName();
+    if (greetingBubble && !config.greeting) greetingBubble.replaceWith(greetingBubble = greetingNode());
+  }
+  relabel();
 
   // ---- conversation state ------------------------------------------------------------
   var sessionId = local.getItem(SESSION_KEY);
@@ -297,19 +374,23 @@
 
   function scrollToEnd() { log.scrollTop = log.scrollHeight; }
 
+  /** The greeting bubble: the page's own (data-greeting) or the server's wording. */
+  function greetingNode() {
+    return el('div', { class: 'bpw-msg bpw-msg--bot' }, [srOnly(say('assistant_said')),
+      renderText(config.greeting || say('greeting'))]);
+  }
+
   function renderEntry(entry) {
     var bubble;
     if (entry.who === 'user') {
-      bubble = el('div', { class: 'bpw-msg bpw-msg--user' }, [srOnly('You: '), el('p', { text: asText(entry.text) })]);
+      bubble = el('div', { class: 'bpw-msg bpw-msg--user' }, [srOnly(say('you_said')), el('p', { text: asText(entry.text) })]);
     } else if (entry.assessment && typeof entry.assessment === 'object') {
       bubble = el('div', { class: 'bpw-msg bpw-msg--card' }, [renderAssessment(entry.assessment, false)]);
     } else {
-      bubble = el('div', { class: 'bpw-msg bpw-msg--bot' }, [srOnly('Assistant: '), renderText(asText(entry.text))]);
+      bubble = el('div', { class: 'bpw-msg bpw-msg--bot' }, [srOnly(say('assistant_said')), renderText(asText(entry.text))]);
       var replies = asList(entry.quick_replies);
       if (replies.length) {
-        bubble.append(srOnly('Answer buttons below the message box: ' + replies.map(function (r) {
-          return r.title;
-        }).join('; ') + '.'));
+        bubble.append(srOnly(say('buttons_below', { titles: replies.map(function (r) { return r.title; }).join('; ') })));
       }
     }
     log.append(bubble);
@@ -395,7 +476,7 @@
     if (socket) return;
     loadSocketLibrary().then(function () {
       if (socket) return;
-      setStatus('Connecting…');
+      setStatus(say('status_connecting'));
       socket = window.io(config.server, { path: config.socketPath, reconnectionDelayMax: 10000 });
       socket.on('connect', function () {
         confirmed = false;
@@ -416,15 +497,13 @@
       socket.on('bot_uttered', onBotMessage);
       socket.on('disconnect', function () {
         confirmed = false;
-        setStatus('Connection lost. Trying again…');
+        setStatus(say('status_lost'));
       });
       socket.on('connect_error', function () {
-        setStatus('The assistant cannot be reached right now. Trying again… In an emergency, call your local ' +
-          'emergency number.');
+        setStatus(say('status_unreachable'));
       });
     }, function () {
-      setStatus('The chat could not load. Please contact ' + config.clinic + ' directly. In an emergency, call ' +
-        'your local emergency number.');
+      setStatus(say('status_failed'));
     });
   }
 
@@ -437,14 +516,14 @@
     setTyping(false);
     showChoices([]);
     log.replaceChildren();
-    renderEntry({ who: 'bot', text: config.greeting });
+    log.append(greetingBubble = greetingNode());
     if (socket) {
       socket.disconnect();
       socket = null;
       confirmed = false;
     }
     connect();
-    setStatus('Started a new chat.');
+    setStatus(say('status_new_chat'));
     input.focus();
   }
 
@@ -482,7 +561,7 @@
   });
 
   // History first, before the log is in the page, so a reload does not read it all out again.
-  renderEntry({ who: 'bot', text: config.greeting });
+  log.append(greetingBubble = greetingNode());
   transcript.forEach(renderEntry);
   var lastEntry = transcript[transcript.length - 1];
   if (lastEntry && lastEntry.who === 'bot' && !lastEntry.assessment) showChoices(asList(lastEntry.quick_replies));
@@ -498,4 +577,5 @@
   document.head.append(stylesheet);
   document.body.append(root);
   loadSocketLibrary().catch(function () { /* reported when the chat is opened */ });
+  fetchWords();
 })();

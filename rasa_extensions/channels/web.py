@@ -1,7 +1,9 @@
 """The web channels (REST and socket.io): a client never meets silence, and only the clinic's pages may talk.
 
 Every message gets a reply (``never_silent``), and the socket.io channel delivers
-the assessment payload as data, as the REST channel does.
+the assessment payload as data, as the REST channel does. The socket.io channel
+also serves the widget its wording and the clinic's emergency number
+(``GET /webhooks/socketio/settings``, from ``bot/widget.py``).
 
 Browsers may reach both channels only from the clinic's own web pages: a request
 carrying any other ``Origin`` is refused before it is read (``CORS_ORIGINS``, space
@@ -25,6 +27,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import settings
+from bot.widget import widget_settings
 from rasa_extensions.channels.never_silent import Handler, never_silent
 from rasa_extensions.speedups import kept_connections
 
@@ -119,6 +122,12 @@ class NeverSilentSocketIOInput(SocketIOInput):
 
     def blueprint(self, on_new_message: Handler) -> Blueprint:
         blueprint = super().blueprint(custom_json_as_data(never_silent(on_new_message)))
+
+        @blueprint.route("/settings", methods=["GET"])
+        async def settings_for_the_widget(_: Request) -> HTTPResponse:
+            """The widget's wording, the clinic's name and emergency number (bot/widget.py)."""
+            return response.json(widget_settings(), headers={"Cache-Control": "no-cache"})
+
         allowed = allowed_origins()
         if "*" not in allowed and self.sio is not None:
             # Engine.IO then refuses other origins itself, on polling and WebSocket alike.

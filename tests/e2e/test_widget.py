@@ -20,6 +20,7 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
+from bot.clinic import default_clinic
 from bot.knowledge import default_knowledge
 from tests.e2e.conftest import ROOT, Servers
 
@@ -340,3 +341,29 @@ def test_hostile_text_is_shown_as_text_and_never_runs(web: str, tab: Tab) -> Non
                              ".map(a => a.name).filter(name => name.startsWith('on'))")
     assert handlers == []
     tab.assert_clean()
+
+
+def test_wording_and_emergency_number_come_from_the_server(web: str, servers: Servers, tab: Tab) -> None:
+    """The widget keeps no wording of its own: it shows the server's, also when the server is away later."""
+    url = f"http://localhost:{servers.rasa_port}/webhooks/socketio/settings"
+    with urllib.request.urlopen(url, timeout=10) as response:
+        settings = json.loads(response.read())
+    number = default_clinic().emergency_number
+    assert settings["emergency_number"] == number
+    assert number in settings["words"]["status_unreachable"]
+    assert "{emergency_number}" not in json.dumps(settings)
+
+    page = tab.page
+    page.goto(web)
+    page.wait_for_function("Object.keys(localStorage).some(k => k.endsWith(':words'))")
+    kept = json.loads(page.evaluate("localStorage[Object.keys(localStorage).find(k => k.endsWith(':words'))]"))
+    assert {key: kept[key] for key in settings["words"]} == settings["words"]
+    expect(page.locator(".bpw-launcher")).to_have_text(settings["words"]["launcher"])
+
+    # Next visit, the assistant cannot be reached: the status names the clinic's own number.
+    page.route("**/socket.io/**", lambda route: route.abort())
+    page.route("**/webhooks/socketio/settings", lambda route: route.abort())
+    page.reload()
+    page.get_by_role("button", name=settings["words"]["launcher"]).click()
+    expect(page.locator(".bpw-status")).to_have_text(settings["words"]["status_unreachable"], timeout=20_000)
+    assert not tab.dialogs
