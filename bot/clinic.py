@@ -48,7 +48,13 @@ def load_clinic(path: Path | str | None = None) -> Clinic:
     unknown = set(raw) - known
     if unknown:
         raise ValueError(f"{path}: unknown settings {', '.join(sorted(unknown))} (valid: {', '.join(sorted(known))})")
-    values = {key: str(value).strip() for key, value in raw.items() if value not in (None, "")}
+    # YAML reads an unquoted 000 as the number 0 and 01234 as octal: a clinic could show the wrong
+    # emergency number. Only text is accepted, so the mistake is refused at start-up instead.
+    not_text = sorted(key for key, value in raw.items() if value is not None and not isinstance(value, str))
+    if not_text:
+        raise ValueError(f"{path}: put {', '.join(not_text)} in quotes, e.g. emergency_number: \"000\" "
+                         "(without quotes YAML may read a number or a yes/no and change it)")
+    values = {key: value.strip() for key, value in raw.items() if value not in (None, "")}
     return Clinic(**values)
 
 

@@ -36,7 +36,6 @@ def _muscle_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
         lines.append(knowledge.messages["culprits_caveat"])
     for number, culprit in enumerate(culprits, start=1):
         name = culprit["name"][0].upper() + culprit["name"][1:]
-        name = culprit["name"][0].upper() + culprit["name"][1:]
         lines.append(knowledge.say("summary_muscle", number=number, name=name, where=culprit["where"]) + " "
                      + knowledge.say("muscle_why", why=culprit["why"]))
         lines.extend(f"   - {reason}" for reason in culprit["reasons"][:MAX_REASONS_SHOWN])
