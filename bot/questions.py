@@ -59,14 +59,16 @@ REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_
                     "contact_emergency", "no_result_yet", "forgotten")
 
 
-def _fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
+def fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
+    """Fill a knowledge text's {placeholders}: the clinic's details and lists drawn from the other files."""
     disclaimer = " ".join(knowledge.messages["disclaimer"].split())
     red_flag_list = "\n".join(f"{group.heading}:\n" + "\n".join(f"- {knowledge.red_flags[member].ask}"
                                                                  for member in group.members)
                               for group in default_screening().groups)
     emergency_signs = "; ".join(flag.ask for flag in knowledge.red_flags.values() if flag.level == "emergency")
+    doctor_first_list = "\n".join(f"- {reason}" for reason in knowledge.doctor_first["reasons"].values())
     return text.format(clinic_name=clinic.name, emergency_number=clinic.emergency_number,
-                       emergency_signs=emergency_signs,
+                       emergency_signs=emergency_signs, doctor_first_list=doctor_first_list,
                        disclaimer=disclaimer.format(emergency_number=clinic.emergency_number,
                                                     clinic_name=clinic.name),
                        red_flag_list=red_flag_list)
@@ -82,11 +84,11 @@ def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | Non
     entry = _raw()["questions"][slot]
     knowledge, clinic = knowledge or default_knowledge(), clinic or default_clinic()
     if variant == AGAIN and entry.get("again"):
-        return Question(_fill(entry["again"], knowledge, clinic), (), "")
+        return Question(fill(entry["again"], knowledge, clinic), (), "")
     if variant == LAST and entry.get("last"):
         buttons = tuple((button["title"], button["payload"]) for button in entry.get("last_buttons") or [])
-        return Question(_fill(entry["last"], knowledge, clinic), buttons, "")
-    text = _fill(entry["text"], knowledge, clinic)
+        return Question(fill(entry["last"], knowledge, clinic), buttons, "")
+    text = fill(entry["text"], knowledge, clinic)
     buttons = tuple((button["title"], button["payload"]) for button in entry.get("buttons") or [])
     return Question(text, buttons, str(entry.get("prompt") or ""))
 
@@ -96,10 +98,10 @@ def screening_question(step: str, knowledge: Knowledge | None = None, clinic: Cl
     screening = default_screening()
     knowledge, clinic = knowledge or default_knowledge(), clinic or default_clinic()
     if step == CONFIRM:
-        return Question(_fill(screening.confirm_text, knowledge, clinic), screening.confirm_buttons,
+        return Question(fill(screening.confirm_text, knowledge, clinic), screening.confirm_buttons,
                         screening.confirm_prompt)
     group = screening.group(step[len(GROUP_PREFIX):])
-    return Question(_fill(group.ask, knowledge, clinic), screening.group_buttons, group.prompt)
+    return Question(fill(group.ask, knowledge, clinic), screening.group_buttons, group.prompt)
 
 
 def reply_buttons(key: str) -> tuple[tuple[str, str], ...]:
@@ -109,4 +111,4 @@ def reply_buttons(key: str) -> tuple[tuple[str, str], ...]:
 
 def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:
     """A fixed reply from questions.yml, with the clinic's details filled in."""
-    return " ".join(_fill(_raw()["replies"][key], knowledge or default_knowledge(), clinic or default_clinic()).split())
+    return " ".join(fill(_raw()["replies"][key], knowledge or default_knowledge(), clinic or default_clinic()).split())
