@@ -23,7 +23,7 @@ from spacy.tokens import Doc, Span
 from spacy.util import filter_spans
 
 from bot.knowledge import CATEGORIES, Knowledge, default_knowledge
-from bot.warning_signs import AS_WRITTEN, WarningSignDetector
+from bot.warning_signs import AS_WRITTEN, FEELING_DENIED_AFTER_FEEL, WarningSignDetector
 
 OPTIONAL_WORDS = {"my", "the", "a", "an", "your", "his", "her", "our", "their", "me", "of", "any"}
 CONTRACTED = {"can", "not", "will", "do"}
@@ -329,6 +329,11 @@ def _denies(doc: Doc, i: int) -> bool:
     # "doesn't get better with rest" is a sign; "aren't getting weaker" denies one.
     no_relief = i + 2 < len(doc) and doc[i + 1].norm_.lower() == "get" and doc[i + 2].lower_ in {
         "better", "easier", "any"}
+    # "don't feel unwell": feeling is denied, not lost ("couldn't feel my feet" stays a sign).
+    feeling_denied = i + 2 < len(doc) and doc[i + 1].lemma_.lower() == "feel" \
+        and doc[i + 2].lower_ in FEELING_DENIED_AFTER_FEEL
+    if feeling_denied:
+        return not inability
     return not following & (NOT_A_DENIAL_AFTER_CUE | STILL_A_SIGN_AFTER_CUE) and not inability and not no_relief
 
 

@@ -50,7 +50,10 @@ FILLERS_INSIDE = {"really", "even", "just", "quite", "properly", "actually", "to
 # A new clause starts at "and" followed by its own subject ("...two years ago and I've lost weight").
 NEW_SUBJECT = {"i", "it", "my", "now", "then", "recently", "lately", "since", "she", "he", "we", "they"}
 # "don't feel numb" denies; "don't feel anything down there" reports a loss of feeling.
-FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weird", "odd", "strange", "dead"}
+# "I don't feel numb / unwell / feverish" denies the sign; "I don't feel my feet" tells of a loss.
+FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weird", "odd", "strange", "dead",
+                             "unwell", "feverish", "sick", "ill", "poorly", "hot", "shivery", "rough", "ropey",
+                             "rundown", "run", "grotty", "crook"}
 DENIALS = {"no", "not", "never", "without", "none", "nor", "neither", "nothing", "zero"}
 # After these a denial word describes a loss ("no feeling", "no control", "not able").
 LOSS_AFTER_DENIAL = {"feeling", "sensation", "control", "strength", "power", "able", "longer", "grip", "way",

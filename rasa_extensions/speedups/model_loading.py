@@ -10,7 +10,7 @@ optimizer's saved state is left unread) and a first prediction traces the graph
 used in production, as Rasa does.
 
 Fine-tuning (``rasa train --finetune``) needs the optimizer's state, so it keeps
-Rasa's own loading. Applied when the ``rasa_extensions`` package is imported.
+Rasa's own loading.
 """
 
 from __future__ import annotations

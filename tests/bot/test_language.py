@@ -241,3 +241,10 @@ def test_reported_warning_sign_is_not_hidden_by_a_nearby_no(matcher, text, flag)
 ])
 def test_not_being_able_to_is_a_symptom_not_a_denial(matcher, text, value):
     assert ("red_flag", value, False) in [(m.entity, m.value, m.negated) for m in matcher.find(text)]
+
+
+@pytest.mark.parametrize("text", ["i don't feel unwell", "not feeling feverish at all", "i dont feel poorly"])
+def test_not_feeling_ill_denies_the_sign(text: str) -> None:
+    """"Don't feel unwell" denies a fever; only "can't feel my feet" is a loss of feeling."""
+    flags = [m for m in default_matcher().find(text) if m.entity == "red_flag"]
+    assert flags and all(m.negated for m in flags)
