@@ -32,7 +32,7 @@ lint: install
 	$(BIN)/ruff check .
 
 unit: install
-	$(BIN)/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts -q
+	$(BIN)/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts tests/test_docs.py -q
 
 validate: install
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -18,7 +18,7 @@ step "lint (ruff)"
 $BIN/ruff check .
 
 step "unit tests (bot/, actions/, rasa_extensions/)"
-$BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts -q
+$BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts tests/test_docs.py -q
 
 step "training data validation"
 $BIN/rasa data validate --fail-on-warnings
@@ -34,7 +34,7 @@ $BIN/rasa test core --model models --stories tests/test_stories.yml --out result
 # with Rasa as shipped (rasa_extensions/speedups, RASA_SPEEDUPS=off).
 step "unit and conversation tests again with the speedups off (RASA_SPEEDUPS=off)"
 rm -rf results/stories-speedups-off
-RASA_SPEEDUPS=off $BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts -q
+RASA_SPEEDUPS=off $BIN/python -m pytest tests/bot tests/actions tests/rasa_extensions tests/scripts tests/test_docs.py -q
 RASA_SPEEDUPS=off $BIN/rasa test core --model models --stories tests/test_stories.yml --out results/stories-speedups-off \
   --fail-on-prediction-errors
 
