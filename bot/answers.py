@@ -50,11 +50,12 @@ _STOP = re.compile(r"\b(?:not now|no thanks|no thank you|not today|maybe later|l
 # The swelling question also asks about an injury in the last three days ("I slipped yesterday").
 _RECENT_INJURY = re.compile(
     r"\b(?:slipped|fell|fall|tripped|hurt it|hurt my|injured|twisted|pulled|tweaked|strained|jarred|did it|"
-    r"did my back|knocked|banged|bumped|landed)\b.{0,60}?\b(?:today|yesterday|last night|this morning|"
+    r"did my back|knocked|banged|bumped|landed|tumble|tumbled|stumbled|went over|wrenched|crashed|collided|"
+    r"came off|come off|ricked|cricked|overdid it|jolted)\b.{0,60}?\b(?:today|yesterday|last night|this morning|"
     r"(?:a |one |two |three |1 |2 |3 )days? ago|the other day|on (?:monday|tuesday|wednesday|thursday|friday|"
     r"saturday|sunday))\b"
     r"|\b(?:today|yesterday|last night|this morning)\b.{0,40}?\b(?:slipped|fell|tripped|hurt it|injured|"
-    r"twisted|pulled|tweaked|strained|jarred)\b", re.IGNORECASE)
+    r"twisted|pulled|tweaked|strained|jarred|tumbled|stumbled|wrenched|ricked|cricked)\b", re.IGNORECASE)
 CONTENT_INTENTS = ("describe_pain", "describe_activity", "give_pain_score", "give_duration", "report_red_flag")
 START_INTENTS = ("affirm", "start_check", "greet")
 

@@ -55,9 +55,13 @@ SCOPE_BREAKS = {",", ".", ";", "!", "?", "...", "..", "…", "actually", "but", 
                 "except", "and", "yet",
                 "apart", "because", "so", "-", "—"}
 INABILITY_BEFORE_NOT = {"can", "could", "ca"}
+HONESTLY_WORDS = {"lie", "lying", "kidding", "joke", "joking", "kid", "exaggerating", "sugarcoat", "sugar-coat"}
 AUXILIARIES = {"be", "been", "have", "being"}
-REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "alright", "good", "unaffected", "strong", "stable", "steady",
-                     "unchanged"}
+REASSURANCE_WORDS = {"fine", "ok", "okay", "normal", "normally", "alright", "good", "unaffected", "strong", "stable",
+                     "steady", "unchanged"}
+# "chest pain, but I haven't got any": the sign named, then denied in the same sentence.
+DENIED_AFTER = re.compile(r"^[\s,]*(?:but|and)?\s*(?:i|i've|ive)?\s*(?:have\s*n[o']t|haven'?t|don'?t|do\s+not|ain'?t|"
+                          r"never)\s+(?:got|have|had|get)\s+(?:any|it|that|one|them)\b", re.IGNORECASE)
 # Words that may stand between a sign and its reassurance ("bladder and bowels are both fine").
 REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to", "me", "totally", "completely",
                        "perfectly", "work", "still", "pretty", "quite", "absolutely", "'s", "been"}
@@ -295,6 +299,8 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
 def reassured_after(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
     """A reassurance right after the span ("bladder's fine", "legs are both normal"), past fillers only."""
     covered = covered or set()
+    if DENIED_AFTER.match(doc.text[span.end_char:]):
+        return True
     for i in range(span.end, min(len(doc), span.end + NEGATION_WINDOW)):
         word = doc[i].norm_.lower()
         if i in covered:
@@ -320,6 +326,12 @@ def _denies(doc: Doc, i: int) -> bool:
     """
     word = doc[i].norm_.lower()
     if word not in NEGATION_CUES:
+        return False
+    # "not gonna lie", "no joke", "not kidding": a way of saying "honestly", not a denial.
+    if {token.lower_ for token in doc[i + 1:i + 4]} & HONESTLY_WORDS:
+        return False
+    # "it's not just the back, my chest hurts too": "not just" adds, it does not deny.
+    if word == "not" and i + 1 < len(doc) and doc[i + 1].lower_ in {"just", "only"}:
         return False
     following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
     if following & AUXILIARIES and i + 2 < len(doc):

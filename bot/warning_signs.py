@@ -91,9 +91,12 @@ class Attribution:
     intentions: tuple[tuple[str, ...], ...]
     long_ago: tuple[tuple[str, ...], ...]
     not_mine: tuple[tuple[str, ...], ...]
+    resolved: tuple[tuple[str, ...], ...]
+    occupations: tuple[tuple[str, ...], ...]
     jobs_apply_to: frozenset[str]
     intentions_apply_to: frozenset[str]
     past_counts: frozenset[str]
+    occupations_apply_to: frozenset[str]
     reported_by_others: tuple[tuple[str, ...], ...]
 
 
@@ -148,8 +151,9 @@ class WarningSignDetector:
         self.attribution = Attribution(
             int(scope.get("window", 6)),
             *(self._keys(_list(scope, key, "not_the_client", required=False))
-              for key in ("others", "jobs", "intentions", "long_ago", "not_mine")),
+              for key in ("others", "jobs", "intentions", "long_ago", "not_mine", "resolved", "occupations")),
             signs_in("jobs_apply_to"), signs_in("intentions_apply_to"), signs_in("past_counts"),
+            signs_in("occupations_apply_to"),
             self._keys(_list(scope, "reported_by_others", "not_the_client", required=False)))
 
     def _keys(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -189,7 +193,8 @@ class WarningSignDetector:
     def _rule_hits(self, doc: Doc, keys: list[str], value: str, rule: Rule) -> list[Detection]:
         excluded = {i for start, end in _occurrences(keys, rule.exceptions) for i in range(start, end)}
         places = [(s, e) for s, e in _occurrences(keys, rule.places) if not excluded & set(range(s, e))]
-        feelings = _occurrences(keys, rule.feelings)
+        # An exception takes its words out as feelings too ("nothing wrong in the bedroom").
+        feelings = [(s, e) for s, e in _occurrences(keys, rule.feelings) if not excluded & set(range(s, e))]
         hits = []
         for place_start, place_end in places:
             for feeling_start, feeling_end in feelings:
@@ -238,6 +243,8 @@ class WarningSignDetector:
             return False
         if value in scope.jobs_apply_to and _any_within(keys, scope.jobs, whole_start, whole_end):
             return False
+        if value in scope.occupations_apply_to and _any_within(keys, scope.occupations, whole_start, whole_end):
+            return False
         if value in scope.intentions_apply_to:
             for cue_start, cue_end in _occurrences(keys, scope.intentions):
                 denied = any(k in DENIALS for k in keys[max(sentence_start, cue_start - 3):cue_start])
@@ -246,6 +253,8 @@ class WarningSignDetector:
         if value not in scope.past_counts:
             sentence = doc[sentence_start:sentence_end].text
             if LONG_AGO_PATTERN.search(sentence) or _any_within(keys, scope.long_ago, sentence_start, sentence_end):
+                return False
+            if _any_within(keys, scope.resolved, whole_start, whole_end):
                 return False
         return True
 
@@ -311,6 +320,8 @@ def _sentence(keys: Sequence[str], start: int, end: int, breaks: set[str] = CLAU
 
 
 def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:
-    return any(start <= s and e <= end for s, e in _occurrences(keys, phrases))
+    """One of the phrases stands between ``start`` and ``end``, and is not itself denied ("not just my back")."""
+    return any(start <= s and e <= end and not (s > 0 and keys[s - 1] == "not")
+               for s, e in _occurrences(keys, phrases))
 
 

@@ -87,3 +87,10 @@ def test_places_and_activities():
         "buttock"]
     assert read_places("nothing in particular", "deny", [], "activity").kind == UNKNOWN
     assert read_places("purple", "nlu_fallback", [], "activity").kind == "unclear"
+
+
+@pytest.mark.parametrize("text", ["took a little tumble off the kerb yesterday and landed on that hip, nothing serious",
+                                  "i stumbled on the stairs this morning", "ricked it lifting the sofa yesterday"])
+def test_a_fresh_injury_in_the_swelling_answer_is_a_yes(text: str) -> None:
+    """Any everyday word for a fall or a strain, with a day in the last three, answers the injury part."""
+    assert read_inflammation(text, None, []).value == YES

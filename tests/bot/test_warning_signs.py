@@ -63,3 +63,31 @@ def test_someone_else_named_before_does_not_take_the_clients_own_sign() -> None:
 def test_one_leg_is_not_both_legs() -> None:
     found = signs("my left leg feels weak")
     assert found.get("leg_weakness") is True and "bilateral_leg_symptoms" not in found
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("I had a serious fall from a roof at work on Monday", "major_trauma"),  # a fall at work is the client's own
+    ("came off a ladder on the job this morning", "major_trauma"),
+    ("no... well, im in remission from lymphoma but that was ages ago", "cancer_history"),  # a past that counts
+    ("not gonna lie i inject heroin sometimes", "immunosuppression"),  # "not gonna lie" is not a denial
+    ("its not just the back, my chest is hurting too", "chest_pain"),  # "not just" adds
+    ("Weakness in my left leg that is getting worse", "leg_weakness"),
+    ("the leg just gives out on the stairs now", "leg_weakness"),
+    ("things downstairs havent worked since it started", "sexual_dysfunction"),
+])
+def test_signs_that_a_wording_rule_once_hid(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is True, signs(text)
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("My bladder and bowels are working normally", "bladder_bowel"),
+    ("nothing wrong in the bedroom department", "sexual_dysfunction"),
+    ("i worry about chest pain but i havent got any", "chest_pain"),
+    ("fell off my bike years ago but that was it, all healed", "major_trauma"),
+])
+def test_reassurances_after_the_sign_deny_it(text: str, sign: str) -> None:
+    assert not signs(text).get(sign), signs(text)
+
+
+def test_an_ordinary_worse_leg_pain_is_not_a_weakening_leg() -> None:
+    assert "leg_weakness" not in signs("my leg pain is getting worse")
