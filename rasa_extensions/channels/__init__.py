@@ -11,6 +11,6 @@ connectors with what a clinic's clients need added:
 - Replies are sent whole instead of one chat bubble per paragraph; only the
   platform's length limit splits them (``bot.plain_text``).
 - SMS and WhatsApp cannot show buttons: options become a numbered list, and "2" or
-  the option's words pick it. Messenger shows up to 13 quick replies instead of
+  the option's words pick it. Messenger shows up to 11 quick replies instead of
   silently dropping more than three buttons.
 """

@@ -1,4 +1,4 @@
-"""Rasa's Facebook Messenger connector for a clinic: signatures answered with 403, up to 13 quick replies."""
+"""Rasa's Facebook Messenger connector for a clinic: signatures answered with 403, up to 11 quick replies."""
 
 from __future__ import annotations
 
@@ -17,7 +17,8 @@ from bot.plain_text import split_message
 from rasa_extensions.channels.never_silent import Handler, never_silent
 from rasa_extensions.channels.webhooks import refused
 
-MESSENGER_MAX_QUICK_REPLIES = 13
+# Messenger shows 13, but fbmessenger refuses more than 11 (and the reply would be lost).
+MESSENGER_MAX_QUICK_REPLIES = 11
 
 
 class ClinicMessengerBot(MessengerBot):
@@ -27,7 +28,7 @@ class ClinicMessengerBot(MessengerBot):
 
     async def send_text_with_buttons(self, recipient_id: str, text: str, buttons: list[dict[str, Any]],
                                      **kwargs: Any) -> None:
-        """Quick replies hold up to 13 options; Rasa's button template drops everything past three."""
+        """Quick replies hold up to 11 options (fbmessenger refuses more); Rasa drops all past three."""
         options = [{"title": button["title"][:20], "payload": button["payload"]}
                    for button in buttons[:MESSENGER_MAX_QUICK_REPLIES]]
         await self.send_quick_replies(recipient_id, text, options)

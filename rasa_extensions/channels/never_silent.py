@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from typing import Any
 
 from rasa.core.channels.channel import UserMessage
@@ -25,29 +26,43 @@ logger = logging.getLogger(__name__)
 Handler = Callable[[UserMessage], Awaitable[Any]]
 
 
+# Replies sent for the message being handled. Per message (each request runs in its own task,
+# and tasks it starts share the list), never per channel object: Telegram shares one output
+# channel between all its clients, so a count kept on the object mixed up their messages.
+_sent_for_this_message: ContextVar[list[int] | None] = ContextVar("sent_for_this_message", default=None)
+
+
+def _counted(channel: Any) -> None:
+    """Make the channel count every reply it delivers (once per channel object; harmless afterwards)."""
+    if getattr(channel.send_response, "counts_replies", False):
+        return
+    send_response = channel.send_response
+
+    async def counting_send(recipient_id: str, response: dict[str, Any]) -> None:
+        await send_response(recipient_id, response)
+        sent = _sent_for_this_message.get()
+        if sent is not None:
+            sent.append(1)  # counted once delivered: a send that fails still gets the notice
+
+    counting_send.counts_replies = True  # type: ignore[attr-defined]
+    channel.send_response = counting_send
+
+
 def never_silent(on_new_message: Handler) -> Handler:
     """Wrap the agent's message handler so that a message always gets some reply."""
 
     async def handle(message: UserMessage) -> Any:
         channel = message.output_channel
-        sent = 0
-        send_response = channel.send_response
-
-        async def counting_send(recipient_id: str, response: dict[str, Any]) -> None:
-            nonlocal sent
-            sent += 1
-            await send_response(recipient_id, response)
-
-        channel.send_response = counting_send  # type: ignore[method-assign]
+        _counted(channel)
+        sent: list[int] = []
+        _sent_for_this_message.set(sent)
         result = None
         try:
             result = await on_new_message(message)
         except (Exception, asyncio.CancelledError, ConversationStoreUnavailable) as error:
             # Caught here so that Rasa's own handlers, which log the client's text, never see it.
             logger.error("Handling a message failed (%s).", type(error).__name__)
-        finally:
-            channel.send_response = send_response  # type: ignore[method-assign]
-        if sent == 0:
+        if not sent:
             logger.warning("No reply was produced for a message; sent the 'briefly unavailable' notice.")
             await channel.send_text_message(message.sender_id, reply("actions_unavailable"))
         return result

@@ -23,6 +23,7 @@ def as_shipped(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     speedups._said.clear()
     yield
     speedups.uninstall()
+    monkeypatch.undo()  # the environment and Rasa's version as they were, before installing again
     if before:
         speedups.install()
 
