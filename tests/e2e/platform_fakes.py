@@ -8,18 +8,15 @@ read exactly what the assistant sent to a client.
 
 from __future__ import annotations
 
-import email.parser
-import email.policy
 import itertools
-import json
 import re
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+
+from tests.json_api import JsonApi
 
 TELEGRAM_BOT_USERNAME = "clinic_test_bot"
 
@@ -32,17 +29,6 @@ class Call:
     headers: dict[str, str] = field(default_factory=dict)
 
 
-def parse_body(content_type: str, body: bytes) -> dict[str, Any]:
-    if content_type.startswith("application/json"):
-        return json.loads(body or b"{}")
-    if content_type.startswith("multipart/form-data"):
-        message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            f"Content-Type: {content_type}\r\n\r\n".encode() + body)
-        return {part.get_param("name", header="content-disposition"): part.get_content().strip()
-                for part in message.iter_parts()}
-    return dict(parse_qsl(body.decode(), keep_blank_values=True))
-
-
 class PlatformFakes:
     """One HTTP server answering as all four platforms, by path."""
 
@@ -50,32 +36,11 @@ class PlatformFakes:
         self.calls: list[Call] = []
         self._lock = threading.Lock()
         self._ids = itertools.count(1)
-        fakes = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server looks up
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                url = urlsplit(self.path)
-                fields = {**dict(parse_qsl(url.query)), **parse_body(self.headers.get("Content-Type", ""), body)}
-                status, answer = fakes.answer(url.path, fields, dict(self.headers))
-                payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST  # noqa: N815
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.api = JsonApi(self.answer)
+        self.url = self.api.url
 
     def close(self) -> None:
-        self.server.shutdown()
+        self.api.close()
 
     def answer(self, path: str, fields: dict[str, Any], headers: dict[str, str]) -> tuple[int, dict[str, Any]]:
         routes: list[tuple[str, str, Callable[[re.Match, dict[str, Any]], tuple[int, dict[str, Any]]]]] = [

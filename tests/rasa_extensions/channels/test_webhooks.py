@@ -22,9 +22,7 @@ from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from http import HTTPStatus
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, NamedTuple
-from urllib.parse import parse_qsl
 
 import pytest
 from rasa.core.channels.channel import InputChannel, UserMessage, register
@@ -37,6 +35,7 @@ from rasa_extensions.channels.slack import ClinicSlackInput
 from rasa_extensions.channels.telegram import ClinicTelegramInput
 from rasa_extensions.channels.twilio import ClinicTwilioInput, ClinicTwilioWhatsAppInput
 from rasa_extensions.channels.webhooks import refused
+from tests.json_api import JsonApi
 
 API_URL_SETTINGS = ("TELEGRAM_API_URL", "FACEBOOK_GRAPH_URL", "TWILIO_API_URL", "SLACK_API_URL")
 TELEGRAM_TOKEN = "123456:clinic-test-token"
@@ -158,34 +157,12 @@ class FakePlatform:
 
     def __init__(self) -> None:
         self.calls: list[Call] = []
-        fake = self
+        self.api = JsonApi(self._record_and_answer)
+        self.url = self.api.url
 
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 - the name http.server looks up
-                body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-                path, _, query = self.path.partition("?")  # the query string carries fields too (Graph's token)
-                fields: dict[str, Any] = dict(parse_qsl(query))
-                if self.headers.get("Content-Type", "").startswith("application/json"):
-                    fields.update(json.loads(body or b"{}"))
-                else:
-                    fields.update(parse_qsl(body.decode(), keep_blank_values=True))
-                fake.calls.append(Call(path, fields))
-                status, answer = fake.answer(path, fields)
-                payload = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(payload)))
-                self.end_headers()
-                self.wfile.write(payload)
-
-            do_GET = do_POST  # noqa: N815
-
-            def log_message(self, *_: Any) -> None:
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
-        threading.Thread(target=self.server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
+    def _record_and_answer(self, path: str, fields: dict[str, Any], _: dict[str, str]) -> tuple[int, dict[str, Any]]:
+        self.calls.append(Call(path, fields))
+        return self.answer(path, fields)
 
     @staticmethod
     def answer(path: str, fields: dict[str, Any]) -> tuple[int, dict[str, Any]]:
@@ -209,8 +186,7 @@ class FakePlatform:
         return [call for call in self.calls if call.path.rsplit("/", 1)[-1] == method]
 
     def close(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        self.api.close()
 
 
 @contextmanager
