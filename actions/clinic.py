@@ -57,6 +57,24 @@ class ActionAnswerFaq(Action):
         return []
 
 
+class SayReply:
+    """Says one fixed reply of questions.yml; mixed into one Action per reply below (small talk in rules)."""
+
+    key = ""
+
+    def name(self) -> str:
+        return f"action_say_{self.key}"
+
+    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=reply(self.key))
+        return []
+
+
+SMALL_TALK = ("goodbye", "you_are_welcome", "not_a_person", "out_of_scope")
+for _key in SMALL_TALK:
+    globals()[f"Say_{_key}"] = type(f"Say_{_key}", (SayReply, Action), {"key": _key})
+
+
 class ActionShowSummary(Action):
     def name(self) -> str:
         return "action_show_summary"
@@ -142,7 +160,7 @@ class ActionContinue(Action):
                                                       ATTEMPTS) if slot != "consent"]
             return [*fresh, FollowupAction(FORM)]
         if intent == "deny":
-            dispatcher.utter_message(response="utter_goodbye")
+            dispatcher.utter_message(text=reply("goodbye"))
             return []
         dispatcher.utter_message(text=reply("anything_else"))
         return []

@@ -362,7 +362,7 @@ def test_no_after_a_result_says_goodbye(dispatcher: CollectingDispatcher, h: Sim
     """"No" to "anything else?" ends politely and changes nothing."""
     tracker = h.tracker({"assessment": finished}, [h.user_event("no thanks", intent="deny")])
     assert ActionContinue().run(dispatcher, tracker, {}) == []
-    assert [message["response"] for message in dispatcher.messages] == ["utter_goodbye"]
+    assert [message["text"] for message in dispatcher.messages] == [reply("goodbye")]
 
 
 def test_yes_after_a_result_offers_what_else_there_is(dispatcher: CollectingDispatcher, h: SimpleNamespace,
@@ -392,3 +392,15 @@ def test_start_over_says_so_in_the_words_of_the_knowledge_files(dispatcher: Coll
     tracker = h.tracker({"pain_location": ["buttock"]}, active_loop="assessment_form")
     assert [e["event"] for e in ActionStartOver().run(dispatcher, tracker, {})] == ["restart"]
     assert h.texts(dispatcher) == [reply("start_over")]
+
+
+@pytest.mark.parametrize("key", ["goodbye", "you_are_welcome", "not_a_person", "out_of_scope"])
+def test_small_talk_is_said_in_the_words_of_the_knowledge_file(dispatcher: CollectingDispatcher,
+                                                               h: SimpleNamespace, key: str) -> None:
+    """One action per small-talk reply, named as the rules call it, worded from questions.yml."""
+    from actions import clinic
+
+    action = getattr(clinic, f"Say_{key}")()
+    assert action.name() == f"action_say_{key}"
+    assert action.run(dispatcher, h.tracker({}, []), {}) == []
+    assert [message["text"] for message in dispatcher.messages] == [reply(key)]
