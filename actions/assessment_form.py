@@ -45,6 +45,8 @@ REQUESTED_SLOT = "requested_slot"
 # The third answer that cannot be read is recorded as "not sure" (after two re-asks).
 MAX_FAILED_ANSWERS = 2
 LIST_SLOTS = {"pain_location": "pain_location", "activities": "activity", "symptoms": "symptom"}
+# What "sore" or "it hurts" says of how it feels: not an answer to the question about it.
+VAGUE_SYMPTOMS = frozenset({"dull_ache"})
 # Messages that are not answers: the form steps aside (Rasa's rules answer them), then asks again.
 INTERRUPTIONS = ("faq", "request_human", "request_summary", "forget_me", "bot_challenge", "thank", "goodbye")
 # A question the classifier is unsure of may be an answer in other words ("between my shoulders").
@@ -108,6 +110,11 @@ class ValidateAssessmentForm(FormValidationAction):
         if slot in LIST_SLOTS:
             known = [v for v in canonical_values(value, LIST_SLOTS[slot]) if v != UNKNOWN]
             before = [v for v in canonical_values(tracker.get_slot(slot), LIST_SLOTS[slot]) if v not in known]
+            if slot == "symptoms" and not before and set(known) <= VAGUE_SYMPTOMS \
+                    and tracker.get_slot(REQUESTED_SLOT) != "symptoms":
+                # "sore", "it hurts" said in passing: how it feels is still asked, so that tingling,
+                # numbness or weakness are asked about, not hoped for (the words still count for muscles).
+                return {}
             return {slot: before + known or None}
         if slot == "red_flags":
             flags = canonical_values(value, "red_flag")

@@ -456,3 +456,19 @@ def test_a_yes_to_a_screening_group_gives_that_groups_level_and_nothing_else(
     assert result["culprits"] == []
     assert reply("anything_else") not in h.texts(dispatcher)
 
+
+
+def test_a_sore_back_said_in_passing_leaves_how_it_feels_to_be_asked(h: SimpleNamespace) -> None:
+    """"Sore" is not an answer to "how does it feel?": tingling, numbness or weakness must still be asked about."""
+    slots, _, _ = run(h, asked("activities"), "driving mostly, it's sore", "describe_activity",
+                      candidates={"activities": ["driving"], "symptoms": ["dull_ache"]})
+    assert "symptoms" not in slots
+    slots, _, _ = run(h, asked("activities"), "driving, and it's a burning ache", "describe_activity",
+                      candidates={"activities": ["driving"], "symptoms": ["burning", "dull_ache"]})
+    assert slots["symptoms"] == ["burning", "dull_ache"]
+
+
+def test_a_dull_ache_given_as_the_answer_is_taken(h: SimpleNamespace) -> None:
+    slots, _, _ = run(h, asked("pain_score", {"requested_slot": "symptoms"}), "just a dull ache", "describe_pain",
+                      candidates={"symptoms": ["dull_ache"]})
+    assert slots["symptoms"] == ["dull_ache"]
