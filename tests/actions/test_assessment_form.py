@@ -469,6 +469,7 @@ def test_a_sore_back_said_in_passing_leaves_how_it_feels_to_be_asked(h: SimpleNa
 
 
 def test_a_dull_ache_given_as_the_answer_is_taken(h: SimpleNamespace) -> None:
+    ache = [{"entity": "symptom", "value": "dull_ache", "start": 7, "end": 16}]
     slots, _, _ = run(h, asked("pain_score", {"requested_slot": "symptoms"}), "just a dull ache", "describe_pain",
-                      candidates={"symptoms": ["dull_ache"]})
+                      ache, candidates={"symptoms": ["dull_ache"]})
     assert slots["symptoms"] == ["dull_ache"]
