@@ -64,6 +64,10 @@ evaluate-clients: install
 	  EVAL_MIN_TRIAGE=0.86 EVAL_MIN_SAFETY=0.97 EVAL_MAX_LOOPS=3 \
 	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/final \
 	  --phrasings tests/evaluation/final/phrasings.yml --scenarios tests/evaluation/final/scenarios.yml
+	EVAL_MIN_EMERGENCY_RECALL=0.98 EVAL_MIN_RECALL=0.98 EVAL_MAX_FALSE_ALARMS=0.05 EVAL_MIN_ENTITY_F1=0.86 \
+	  EVAL_MIN_TRIAGE=0.94 EVAL_MIN_SAFETY=0.97 EVAL_MAX_LOOPS=3 \
+	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/blind \
+	  --phrasings tests/evaluation/blind/phrasings.yml --scenarios tests/evaluation/blind/scenarios.yml
 
 # Latency, throughput, memory, start-up and training time against Rasa's starter bot:
 # a benchmark (about half an hour), not part of `make test`.

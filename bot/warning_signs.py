@@ -26,6 +26,8 @@ from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_knowledge_file
 
 PATTERNS_FILE = "warning_sign_patterns.yml"
 SENTENCE_ENDS = {".", "!", "?", ";", "\n", "...", "..", "…"}
+# Words that start a new time in the middle of a sentence.
+NEW_TIME = {"now", "this", "today", "yesterday", "lately", "recently", "since", "tonight", "suddenly", "then"}
 CLAUSE_BREAKS = SENTENCE_ENDS | {"but", "although", "though", "however", "except", "apart", "whereas", "actually"}
 # Ages and dates that put an event in the past ("when I was 19", "back in 2009", "15 yrs ago").
 _COUNT = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|few|a few|couple of|"
@@ -49,7 +51,6 @@ PETS = {"dog", "cat", "horse"}
 FILLERS_INSIDE = {"really", "even", "just", "quite", "properly", "actually", "totally", "like"}
 # A new clause starts at "and" followed by its own subject ("...two years ago and I've lost weight").
 NEW_SUBJECT = {"i", "it", "my", "now", "then", "recently", "lately", "since", "she", "he", "we", "they"}
-# "don't feel numb" denies; "don't feel anything down there" reports a loss of feeling.
 # "I don't feel numb / unwell / feverish" denies the sign; "I don't feel my feet" tells of a loss.
 FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weird", "odd", "strange", "dead",
                              "unwell", "feverish", "sick", "ill", "poorly", "hot", "shivery", "rough", "ropey",
@@ -304,8 +305,16 @@ def _crosses(keys: Sequence[str], start: int, end: int, breaks: set[str]) -> boo
 
 
 def _is_break(keys: Sequence[str], i: int, breaks: set[str]) -> bool:
-    return keys[i] in breaks or (breaks is CLAUSE_BREAKS and keys[i] == "and" and i + 1 < len(keys)
-                                 and keys[i + 1] in NEW_SUBJECT)
+    """A clause ends here: a break word, "and" before a new subject, or a comma before a new time or subject
+    ("a crash four years ago, and this week both legs went numb": the past is the crash's only)."""
+    if keys[i] in breaks:
+        return True
+    if breaks is not CLAUSE_BREAKS or i + 1 >= len(keys):
+        return False
+    if keys[i] == "and":
+        return keys[i + 1] in NEW_SUBJECT
+    return keys[i] == "," and (keys[i + 1] in NEW_SUBJECT | NEW_TIME or (
+        keys[i + 1] in {"and", "then", "but"} and i + 2 < len(keys) and keys[i + 2] in NEW_SUBJECT | NEW_TIME))
 
 
 def _sentence(keys: Sequence[str], start: int, end: int, breaks: set[str] = CLAUSE_BREAKS) -> tuple[int, int]:

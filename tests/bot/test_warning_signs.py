@@ -91,3 +91,9 @@ def test_reassurances_after_the_sign_deny_it(text: str, sign: str) -> None:
 
 def test_an_ordinary_worse_leg_pain_is_not_a_weakening_leg() -> None:
     assert "leg_weakness" not in signs("my leg pain is getting worse")
+
+
+def test_a_long_ago_event_does_not_cancel_a_new_sign_after_a_comma() -> None:
+    """"An accident four years ago, and this week both legs went numb": only the accident is in the past."""
+    found = signs("I had an accident four years ago, and this week both of my legs have become numb.")
+    assert found.get("bilateral_leg_symptoms") is True and not found.get("major_trauma")
