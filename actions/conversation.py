@@ -12,11 +12,13 @@ from typing import Any
 
 from rasa_sdk import Tracker
 
+from bot.answers import tells_recent_injury
 from bot.assessment import UNKNOWN, AssessmentInput
 from bot.entities import NEGATED
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
 from bot.screening import default_screening
+from bot.treatment import read_treatment
 
 SLOT_FOR_ENTITY = {"activity": "activities", "pain_location": "pain_location", "symptom": "symptoms",
                    "red_flag": "red_flags"}
@@ -120,11 +122,13 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
         else:
             pain_score = parse_pain_score(score_slot).score
     duration = tracker.get_slot("pain_duration")
+    said = [event.get("text") for event in session_user_events(tracker)]
     return AssessmentInput(
         activities=gathered["activity"], pain_locations=gathered["pain_location"], symptoms=gathered["symptom"],
         red_flags=gathered["red_flag"], pain_score=pain_score, pain_description=pain_words,
         duration=duration if isinstance(duration, str) and duration != UNKNOWN else None,
         inflammation=tracker.get_slot("inflammation") == "yes", words=words,
+        recent_injury=any(tells_recent_injury(text) for text in said), previous_treatment=read_treatment(said),
         screening_groups=[g for g in tracker.get_slot(GROUPS) or [] if isinstance(g, str)
                           and g in {group.id for group in default_screening().groups}],
     )

@@ -56,6 +56,13 @@ _RECENT_INJURY = re.compile(
     r"saturday|sunday))\b"
     r"|\b(?:today|yesterday|last night|this morning)\b.{0,40}?\b(?:slipped|fell|tripped|hurt it|injured|"
     r"twisted|pulled|tweaked|strained|jarred|tumbled|stumbled|wrenched|ricked|cricked)\b", re.IGNORECASE)
+
+
+def tells_recent_injury(text: str | None) -> bool:
+    """A fall or a strain in the last three days, in the client's own words, in any message."""
+    return bool(_RECENT_INJURY.search(text or ""))
+
+
 CONTENT_INTENTS = ("describe_pain", "describe_activity", "give_pain_score", "give_duration", "report_red_flag")
 START_INTENTS = ("affirm", "start_check", "greet")
 

@@ -19,6 +19,7 @@ from bot.knowledge import MUSCLE_LEVELS, Knowledge, default_knowledge
 from bot.pain import severity_for_score, severity_from_words
 from bot.screening import default_screening
 from bot.suggestions import choose_suggestions
+from bot.treatment import PreviousTreatment
 from bot.triage import SafetyFacts, triage
 
 UNKNOWN = "unknown"
@@ -49,6 +50,8 @@ class AssessmentInput:
     screening_groups: list[str] = field(default_factory=list)
     spasm_not_releasing: bool = False
     no_change_after_two_sessions: bool = False
+    # Treatment already had for this pain (bot/treatment.py); its rules set the two flags above.
+    previous_treatment: PreviousTreatment = field(default_factory=PreviousTreatment)
     words: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -95,12 +98,15 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
         raise UnknownValueError("screening_group", unknown_groups[0], sorted(known_groups))
     groups = list(dict.fromkeys(data.screening_groups))
     flagged = tuple((screening.group(g).level, screening.group(g).reason) for g in groups)
+    treatment = data.previous_treatment
     decision = triage(SafetyFacts(tuple(red_flags), tuple(symptoms), data.pain_score, severity, inflammation,
-                                  data.recent_injury, data.spasm_not_releasing, flagged), knowledge)
+                                  data.recent_injury, data.spasm_not_releasing or treatment.spasm_not_releasing,
+                                  flagged), knowledge)
     safe_to_discuss_muscles = decision.level in MUSCLE_LEVELS
     culprits = rank_culprits({"activity": activities, "pain_location": locations, "symptom": symptoms},
                              knowledge, data.words) if safe_to_discuss_muscles else []
-    conditions = ["no_change_after_two_sessions"] if data.no_change_after_two_sessions else []
+    no_change = data.no_change_after_two_sessions or treatment.no_change_after_two_sessions
+    conditions = ["no_change_after_two_sessions"] if no_change else []
     suggestions = choose_suggestions(decision.level, [c.muscle for c in culprits], knowledge, conditions)
     level = knowledge.levels[decision.level]
     fill = {"emergency_number": clinic.emergency_number, "clinic_name": clinic.name}
@@ -120,6 +126,7 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
         "symptoms": symptoms,
         "inflammation": inflammation,
         "recent_injury": data.recent_injury,
+        "previous_treatment": treatment.as_dict(),
         "suggestions": suggestions,
         "disclaimer": " ".join(knowledge.messages["disclaimer"].format(**fill).split()),
     }

@@ -328,3 +328,21 @@ def test_only_web_channels_want_the_payload(h: SimpleNamespace, channel: str, ex
 def test_no_message_yet_wants_no_payload(h: SimpleNamespace) -> None:
     """With no channel known, words are the safe choice."""
     assert wants_payload(h.tracker({})) is False
+
+
+def test_treatment_and_a_fresh_injury_are_read_from_every_message(h: SimpleNamespace) -> None:
+    """Said in passing, in answer to anything: two massages and no better, a strain yesterday."""
+    events = [h.user_event("my lower back, i pulled it yesterday lifting"),
+              h.user_event("a dull ache, ive had two massages and its no better")]
+    data = assessment_input(h.tracker({}, events))
+    assert data.recent_injury is True
+    assert data.previous_treatment.as_dict() == {"sessions": 2, "change": "no_change"}
+    result = assess(data)
+    assert result["triage"] == "see_doctor_first"
+    assert any(item["id"] == "no_change_after_two_sessions" for item in result["suggestions"])
+
+
+def test_nothing_said_about_treatment_leaves_it_unknown(h: SimpleNamespace) -> None:
+    data = assessment_input(h.tracker({}, [h.user_event("my lower back hurts when i sit")]))
+    assert data.recent_injury is False
+    assert assess(data)["previous_treatment"] == {"sessions": None, "change": "unknown"}

@@ -200,3 +200,22 @@ def test_the_input_is_not_changed(knowledge: Knowledge, clinic: Clinic) -> None:
     result = assess(data, knowledge, clinic)
     assert data.activities == ["sitting", UNKNOWN, "sitting"] and data.screening_groups == [GROUP_IDS[0]] * 2
     assert result["activities"] == ["sitting"] and result["screening_groups"] == [GROUP_IDS[0]]
+
+
+def test_previous_treatment_follows_the_seeds_rules(knowledge: Knowledge) -> None:
+    """No change after two sessions: the suggestion; a spasm that would not let go: a doctor first."""
+    from bot.treatment import PreviousTreatment
+
+    quiet = assess(AssessmentInput(activities=["lifting"], previous_treatment=PreviousTreatment(2, "no_change")),
+                   knowledge)
+    assert quiet["previous_treatment"] == {"sessions": 2, "change": "no_change"}
+    assert quiet["triage"] == "massage_ok"
+    assert "no_change_after_two_sessions" in [item["id"] for item in quiet["suggestions"]]
+    spasm = assess(AssessmentInput(activities=["lifting"],
+                                   previous_treatment=PreviousTreatment(1, "worse", spasm_not_releasing=True)),
+                   knowledge)
+    assert spasm["triage"] == "see_doctor_first"
+    assert knowledge.doctor_first["reasons"]["spasm_not_releasing"] in spasm["triage_reasons"]
+    helped = assess(AssessmentInput(activities=["lifting"], previous_treatment=PreviousTreatment(3, "better")),
+                    knowledge)
+    assert "no_change_after_two_sessions" not in [item["id"] for item in helped["suggestions"]]

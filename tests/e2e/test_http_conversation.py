@@ -64,6 +64,25 @@ def test_full_assessment_quadratus_lumborum(servers: Servers) -> None:
     assert "Quadratus lumborum" in texts(result_replies)
     assert any(item["id"] == "find_therapist" for item in result["suggestions"])
 
+
+def test_treatment_told_in_passing_changes_the_advice(servers: Servers) -> None:
+    """"Two massages and no better" brings the seed's advice; a fresh strain told in the opening, a check first."""
+    sender = new_sender()
+    answers = {"shall we start": "yes lets start", "safety check": "no none of those",
+               "how does it feel": "just a dull ache, ive had two massages for this and its no better",
+               "how bad": "about a 5", "how long": "since yesterday", "swelling": "no"}
+    replies = servers.say(sender, f"hi, {OPENING_PAIN}, i pulled it yesterday")
+    for _ in range(10):
+        if assessment(replies) is not None:
+            break
+        said = texts(replies).lower()
+        replies = servers.say(sender, next(answer for cue, answer in answers.items() if cue in said))
+    result = assessment(replies)
+    assert result is not None, texts(replies)
+    assert result["previous_treatment"] == {"sessions": 2, "change": "no_change"}
+    assert any(item["id"] == "no_change_after_two_sessions" for item in result["suggestions"])
+    assert result["recent_injury"] is True and result["triage"] == "see_doctor_first"
+
     faq = servers.say(sender, "how many sessions will i need?")
     assert "four" in texts(faq).lower() or "4" in texts(faq)
 

@@ -1,0 +1,57 @@
+"""Treatment already had, read from what the client says in passing (knowledge/treatment.yml)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import KnowledgeError
+from bot.treatment import PreviousTreatment, read_treatment, treatment_phrases
+
+
+@pytest.mark.parametrize("text,sessions,change", [
+    ("I've had two massages for this and it's no better", 2, "no_change"),
+    ("no better after 3 sessions", 3, "no_change"),
+    ("had a couple of sessions of physio, made it worse", 2, "worse"),
+    ("my second session was on Monday and it's a bit better", 2, "better"),
+    ("had a massage last week, it helped", 1, "better"),
+    ("my therapist has seen me four times", None, "unknown"),
+])
+def test_sessions_and_how_it_went(text: str, sessions: int | None, change: str) -> None:
+    treatment = read_treatment([text])
+    assert (treatment.sessions, treatment.change) == (sessions, change)
+
+
+def test_two_sessions_without_change_is_the_seeds_rule() -> None:
+    assert read_treatment(["two massages so far, no change"]).no_change_after_two_sessions
+    assert read_treatment(["two massages so far and it's worse"]).no_change_after_two_sessions
+    assert not read_treatment(["one massage, no change yet"]).no_change_after_two_sessions
+    assert not read_treatment(["three sessions and it's much better"]).no_change_after_two_sessions
+
+
+@pytest.mark.parametrize("text", ["my therapist couldn't get the spasm to ease off",
+                                  "the knot wouldn't release however hard she pressed during the massage",
+                                  "it got worse with the pressure at my last session"])
+def test_a_spasm_that_would_not_let_go(text: str) -> None:
+    assert read_treatment([text]).spasm_not_releasing
+
+
+@pytest.mark.parametrize("text", ["does massage make it worse?", "how many sessions will i need",
+                                  "i lift boxes at work, 2 weeks, it's no better", "it's worse when i sit"])
+def test_questions_and_sentences_without_a_treatment_tell_nothing(text: str) -> None:
+    assert read_treatment([text]) == PreviousTreatment()
+    assert not read_treatment([text]).told
+
+
+def test_the_whole_conversation_counts_and_the_latest_change_wins() -> None:
+    treatment = read_treatment(["had two sessions", None, "after the second massage it got worse"])
+    assert treatment.as_dict() == {"sessions": 2, "change": "worse"}
+
+
+def test_the_change_lists_must_be_exactly_the_three(tmp_path: Path) -> None:
+    (tmp_path / "treatment.yml").write_text("treatments: [massage]\nsession_words: [session]\n"
+                                            "spasm_not_releasing: [won't let go]\nchange:\n  better: [better]\n",
+                                            encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="no_change, worse, better"):
+        treatment_phrases.__wrapped__(tmp_path)
