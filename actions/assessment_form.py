@@ -35,6 +35,7 @@ from actions.replies import send_result
 from actions.safety import possible_warning
 from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
 from bot.assessment import UNKNOWN, assess
+from bot.entities import QUESTION
 from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.knowledge import SAFETY_LEVELS
 from bot.pain import parse_pain_score
@@ -89,6 +90,10 @@ class ValidateAssessmentForm(FormValidationAction):
         intent = (tracker.latest_message or {}).get("intent") or {}
         steps_aside = intent.get("name") in INTERRUPTIONS and (
             intent.get("name") != "faq" or float(intent.get("confidence") or 0) >= MIN_FAQ_CONFIDENCE)
+        if steps_aside and intent.get("name") == "faq" and self._answers_the_question(requested, tracker):
+            # "a dull ache, I've had two massages and it's no better" reads like an FAQ to the
+            # classifier, but it is not a question and it answers the one asked: take the answer.
+            steps_aside = False
         if steps_aside and not any(value is not None for value in values.values()):
             return []  # Rasa rejects the form for this message, and its rules take over
         answered_before = requested not in candidates and tracker.get_slot(requested) is not None
@@ -131,6 +136,16 @@ class ValidateAssessmentForm(FormValidationAction):
         return {}
 
     # --- The answer to the question just asked -----------------------------------------
+
+    @staticmethod
+    def _answers_the_question(slot: str | None, tracker: Tracker) -> bool:
+        """A statement (not a question) that the open question's reader can read as an answer."""
+        message = tracker.latest_message or {}
+        text = message.get("text") or ""
+        if slot not in READERS or QUESTION.search(text):
+            return False
+        intent = (message.get("intent") or {}).get("name")
+        return READERS[slot](text, intent, message.get("entities") or []).kind == "answer"
 
     def _answer(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         message = tracker.latest_message or {}

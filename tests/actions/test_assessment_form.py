@@ -473,3 +473,15 @@ def test_a_dull_ache_given_as_the_answer_is_taken(h: SimpleNamespace) -> None:
     slots, _, _ = run(h, asked("pain_score", {"requested_slot": "symptoms"}), "just a dull ache", "describe_pain",
                       ache, candidates={"symptoms": ["dull_ache"]})
     assert slots["symptoms"] == ["dull_ache"]
+
+
+def test_a_statement_the_classifier_took_for_an_faq_answers_the_open_question(h: SimpleNamespace) -> None:
+    """Treatment told in passing reads like an FAQ to the model; it is no question, and it answers this one."""
+    ache = [{"entity": "symptom", "value": "dull_ache", "start": 7, "end": 16}]
+    slots, texts, result = run(h, asked("pain_score", {"requested_slot": "symptoms"}),
+                               "just a dull ache, ive had two massages for this and its no better", "faq", ache,
+                               candidates={"symptoms": ["dull_ache"]})
+    assert result and slots["symptoms"] == ["dull_ache"]
+    _, _, asked_back = run(h, asked("pain_score", {"requested_slot": "symptoms"}),
+                           "how many massages will i need?", "faq")
+    assert asked_back == []  # a real question: the rules answer it
