@@ -39,10 +39,18 @@ def _counted(channel: Any) -> None:
     send_response = channel.send_response
 
     async def counting_send(recipient_id: str, response: dict[str, Any]) -> None:
-        await send_response(recipient_id, response)
         sent = _sent_for_this_message.get()
-        if sent is not None:
-            sent.append(1)  # counted once delivered: a send that fails still gets the notice
+        if sent is None:
+            await send_response(recipient_id, response)
+            return
+        sent.append(1)
+        try:
+            await send_response(recipient_id, response)
+        except Exception:
+            # The platform refused it (too many buttons, an API error): the client got nothing.
+            # A cancellation (Rasa's timeout, a server stopping) is not this: the reply may be out.
+            sent.pop()
+            raise
 
     counting_send.counts_replies = True  # type: ignore[attr-defined]
     channel.send_response = counting_send
