@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from bot.entities import QUESTION
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, read_knowledge_file
 from bot.numbers import EXACT_NUMBER_WORDS
 
@@ -28,9 +29,7 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
 VAGUE_COUNTS = {"a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3, "several": 3, "a": 1, "an": 1,
                 "one": 1}
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-# A question about treatment ("does massage make it worse?") tells nothing about the client's own.
-_QUESTION = re.compile(r"\?\s*$|^\W*(?:how|what|why|when|which|is|are|do|does|did|can|could|should|will|would)\b",
-                       re.IGNORECASE)
+
 
 
 @dataclass(frozen=True)
@@ -107,7 +106,8 @@ def read_treatment(messages: Iterable[str | None]) -> PreviousTreatment:
     spasm = False
     for message in messages:
         for sentence in _SENTENCES.findall(message or ""):
-            if _QUESTION.search(sentence) or not phrases.treatments.search(sentence):
+            # A question about treatment ("does massage make it worse?") tells nothing of the client's own.
+            if QUESTION.search(sentence) or not phrases.treatments.search(sentence):
                 continue
             spasm = spasm or bool(phrases.spasm.search(sentence))
             named = [_count(m) for m in phrases.counted.finditer(sentence)]
