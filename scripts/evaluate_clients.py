@@ -591,7 +591,8 @@ class OwnServers:
     def __init__(self, workdir: Path, logdir: Path):
         self.workdir, self.logdir = workdir, logdir
         self.actions_port, self.rasa_port = free_port(), free_port()
-        self.token = secrets.token_urlsafe(24)
+        # Hex, never starting with "-": a token_urlsafe one sometimes did, and rasa run read it as an option.
+        self.token = secrets.token_hex(24)
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(endpoints_text(self.actions_port, workdir / "conversations.db"))
         self.env = {**os.environ, "PYTHONPATH": str(ROOT), "RASA_TELEMETRY_ENABLED": "false",
@@ -609,15 +610,19 @@ class OwnServers:
         self.processes.append(process)
         return process
 
+    def rasa_run_arguments(self) -> list[str]:
+        """`rasa run`'s arguments; the token is glued to its option so that one starting with "-" stays a value."""
+        return ["run", "--model", str(ROOT / "models"), "--endpoints", str(self.endpoints),
+                "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
+                "--enable-api", f"--auth-token={self.token}"]
+
     def start(self) -> None:
         rasa = rasa_executable()
         log = self.logdir / "actions.log"
         actions = self._start([rasa, "run", "actions", "--actions", "actions", "--port", str(self.actions_port)], log)
         wait_for(f"http://localhost:{self.actions_port}/health", actions, log, START_TIMEOUT_S)
         log = self.logdir / "rasa.log"
-        server = self._start([rasa, "run", "--model", str(ROOT / "models"), "--endpoints", str(self.endpoints),
-                              "--credentials", str(ROOT / "credentials.yml"), "--port", str(self.rasa_port),
-                              "--enable-api", "--auth-token", self.token], log)
+        server = self._start([rasa, *self.rasa_run_arguments()], log)
         wait_for(self.url + "/", server, log, START_TIMEOUT_S)
         self._warm_up(server, log)
 

@@ -28,7 +28,8 @@ fi
 # Rasa's HTTP API stays off unless a token protects it.
 api_args=()
 if [ -n "${RASA_API_TOKEN:-}" ]; then
-  api_args=(--enable-api --auth-token "$RASA_API_TOKEN")
+  # One argument with "=": a token starting with "-" is then never read as an option.
+  api_args=(--enable-api "--auth-token=$RASA_API_TOKEN")
 elif [ "${RASA_ENABLE_API:-false}" = "true" ]; then
   echo "RASA_ENABLE_API=true needs RASA_API_TOKEN: the HTTP API is never open without a token." >&2
   exit 1

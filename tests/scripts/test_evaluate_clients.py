@@ -379,3 +379,14 @@ def test_gate_figures_and_table_from_a_summary():
     table = ev.format_table(summary)
     assert "leg_weakness" in table and "1/1 (100.0%)" in table and "0/1 (0.0%)" in table
     assert "can't feel my legs" not in table
+
+
+def test_an_api_token_starting_with_a_dash_reaches_rasa_as_the_token(tmp_path):
+    """A random token once began with "-"; `rasa run` took it for an option and the evaluation never started."""
+    from rasa.__main__ import create_argument_parser
+
+    servers = ev.OwnServers(tmp_path, tmp_path)
+    servers.token = "-Xq3-token"
+    parsed = create_argument_parser().parse_args(servers.rasa_run_arguments())
+    assert parsed.auth_token == "-Xq3-token"
+    assert parsed.enable_api
