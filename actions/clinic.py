@@ -14,7 +14,6 @@ from actions.questions import ask, button_payload
 from actions.replies import send_result
 from bot.clinic import default_clinic
 from bot.entities import FALLBACK_INTENT
-from bot.faq import faq_answer
 from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.knowledge import SAFETY_LEVELS
 from bot.questions import ASSESSMENT_SLOTS, reply, reply_buttons
@@ -33,46 +32,6 @@ class ActionContactClinic(Action):
                                                                                               clinic=clinic)
         dispatcher.utter_message(text=text + "\n\n" + reply("contact_emergency", clinic=clinic))
         return []
-
-
-class ActionAnswerFaq(Action):
-    """Answers the question Rasa's response selector picked, in the words of ``bot/knowledge/faq.yml``.
-
-    domain.yml declares one ``utter_faq/<key>`` response per answer (Rasa's retrieval
-    intent needs them) whose text is only ``{faq_answer}``: the wording is filled in
-    here, with the clinic's number and the current warning signs.
-    """
-
-    def name(self) -> str:
-        return "action_answer_faq"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        selected = ((tracker.latest_message.get("response_selector") or {}).get("faq") or {}).get("response") or {}
-        key = selected.get("intent_response_key")
-        answer = faq_answer(key)
-        if answer is None:
-            dispatcher.utter_message(text=reply("misunderstood"))
-        else:
-            dispatcher.utter_message(response=f"utter_{key}", faq_answer=answer)
-        return []
-
-
-class SayReply:
-    """Says one fixed reply of questions.yml; mixed into one Action per reply below (small talk in rules)."""
-
-    key = ""
-
-    def name(self) -> str:
-        return f"action_say_{self.key}"
-
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=reply(self.key))
-        return []
-
-
-SMALL_TALK = ("goodbye", "you_are_welcome", "not_a_person", "out_of_scope")
-for _key in SMALL_TALK:
-    globals()[f"Say_{_key}"] = type(f"Say_{_key}", (SayReply, Action), {"key": _key})
 
 
 class ActionShowSummary(Action):

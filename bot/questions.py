@@ -110,6 +110,11 @@ def reply_buttons(key: str) -> tuple[tuple[str, str], ...]:
     return tuple((button["title"], button["payload"]) for button in (_raw().get("reply_buttons") or {}).get(key) or [])
 
 
+def reply_keys() -> frozenset[str]:
+    """The keys of questions.yml's fixed replies."""
+    return frozenset(_raw()["replies"])
+
+
 def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:
     """A fixed reply from questions.yml, with the clinic's details filled in."""
     return " ".join(fill(_raw()["replies"][key], knowledge or default_knowledge(), clinic or default_clinic()).split())

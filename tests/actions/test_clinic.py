@@ -1,4 +1,4 @@
-"""actions/clinic.py: contact, FAQ answers, summary, forgetting, misunderstandings, carrying on, starting over."""
+"""actions/clinic.py: contact, summary, forgetting, misunderstandings, carrying on, starting over."""
 
 from __future__ import annotations
 
@@ -9,11 +9,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import yaml
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic import (
-    ActionAnswerFaq,
     ActionContactClinic,
     ActionContinue,
     ActionForgetMe,
@@ -24,7 +22,6 @@ from actions.clinic import (
 from actions.conversation import ATTEMPTS, GROUPS, STEP, first_emergency_group
 from actions.safety import ActionSafetyTriage
 from bot.clinic import Clinic
-from bot.faq import faq_answer
 from bot.questions import (
     ASSESSMENT_SLOTS,
     LAST,
@@ -66,42 +63,6 @@ def test_contact_gives_every_detail_the_clinic_filled_in(monkeypatch: pytest.Mon
     assert [line for line in lines if line in clinic.contact_lines()] == clinic.contact_lines()
     assert lines[0] == reply("contact_intro", clinic=clinic)
     assert lines[-1] == reply("contact_emergency", clinic=clinic) and clinic.emergency_number in lines[-1]
-
-
-# --- frequently asked questions -----------------------------------------------------------------------------
-
-FAQ_RESPONSES = [name for name in yaml.safe_load((REPO_ROOT / "domain.yml").read_text(encoding="utf-8"))["responses"]
-                 if name.startswith("utter_faq/")]
-
-
-def faq_message(h: SimpleNamespace, response_key: str | None) -> dict[str, Any]:
-    """A question the response selector matched to ``response_key`` (as Rasa 3.6 reports it)."""
-    event = h.user_event("what is this massage?", intent="faq")
-    if response_key is not None:
-        event["parse_data"]["response_selector"] = {"faq": {"response": {"intent_response_key": response_key}}}
-    return event
-
-
-@pytest.mark.parametrize("response", FAQ_RESPONSES)
-def test_every_faq_answer_of_the_domain_is_filled_from_the_knowledge_file(dispatcher: CollectingDispatcher,
-                                                                        h: SimpleNamespace, response: str) -> None:
-    """The domain's response is only a {faq_answer} slot: the action must hand over the wording, filled in."""
-    key = response[len("utter_"):]
-    assert ActionAnswerFaq().run(dispatcher, h.tracker({}, [faq_message(h, key)]), {}) == []
-    [message] = dispatcher.messages
-    assert message["response"] == response
-    assert message["faq_answer"] == faq_answer(key)
-    assert message["faq_answer"] and "{" not in message["faq_answer"]
-
-
-@pytest.mark.parametrize("response_key", [None, "faq/no_such_question", "chitchat/what_is_nmt", ""])
-def test_a_question_without_a_known_answer_gets_the_misunderstood_reply(dispatcher: CollectingDispatcher,
-                                                                        h: SimpleNamespace,
-                                                                        response_key: str | None) -> None:
-    """Never an empty or made-up answer: the client is asked to put it another way."""
-    assert ActionAnswerFaq().run(dispatcher, h.tracker({}, [faq_message(h, response_key)]), {}) == []
-    assert h.texts(dispatcher) == [reply("misunderstood")]
-    assert [message["response"] for message in dispatcher.messages] == [None]
 
 
 # --- misunderstanding ---------------------------------------------------------------------------------------
@@ -392,15 +353,3 @@ def test_start_over_says_so_in_the_words_of_the_knowledge_files(dispatcher: Coll
     tracker = h.tracker({"pain_location": ["buttock"]}, active_loop="assessment_form")
     assert [e["event"] for e in ActionStartOver().run(dispatcher, tracker, {})] == ["restart"]
     assert h.texts(dispatcher) == [reply("start_over")]
-
-
-@pytest.mark.parametrize("key", ["goodbye", "you_are_welcome", "not_a_person", "out_of_scope"])
-def test_small_talk_is_said_in_the_words_of_the_knowledge_file(dispatcher: CollectingDispatcher,
-                                                               h: SimpleNamespace, key: str) -> None:
-    """One action per small-talk reply, named as the rules call it, worded from questions.yml."""
-    from actions import clinic
-
-    action = getattr(clinic, f"Say_{key}")()
-    assert action.name() == f"action_say_{key}"
-    assert action.run(dispatcher, h.tracker({}, []), {}) == []
-    assert [message["text"] for message in dispatcher.messages] == [reply(key)]
