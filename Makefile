@@ -46,28 +46,11 @@ evaluate: install
 	$(BIN)/python scripts/nlu_scores.py results/cross-validation
 
 # Real clients, measured: single messages and scripted whole conversations over REST against
-# servers of its own, on four sets written without seeing data/ (tests/evaluation/README.md);
-# fails below the EVAL_* thresholds. Needs a trained model (`make train`; make test trains).
+# servers of its own, on the sets written without seeing data/ (tests/evaluation/README.md);
+# fails below each set's thresholds (tests/evaluation/sets.yml). Needs a trained model
+# (`make train`; make test trains).
 evaluate-clients: install
-	EVAL_MIN_EMERGENCY_RECALL=1.0 EVAL_MIN_RECALL=0.98 EVAL_MAX_FALSE_ALARMS=0.05 EVAL_MIN_ENTITY_F1=0.92 \
-	  EVAL_MIN_TRIAGE=0.95 EVAL_MIN_SAFETY=0.97 EVAL_MAX_LOOPS=1 \
-	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/first
-	EVAL_MIN_EMERGENCY_RECALL=0.97 EVAL_MIN_RECALL=0.97 EVAL_MAX_FALSE_ALARMS=0.05 EVAL_MIN_ENTITY_F1=0.87 \
-	  EVAL_MIN_TRIAGE=0.93 EVAL_MIN_SAFETY=0.97 EVAL_MAX_LOOPS=2 \
-	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/fresh \
-	  --phrasings tests/evaluation/fresh/phrasings.yml --scenarios tests/evaluation/fresh/scenarios.yml
-	EVAL_MIN_EMERGENCY_RECALL=0.95 EVAL_MIN_RECALL=0.95 EVAL_MAX_FALSE_ALARMS=0.08 EVAL_MIN_ENTITY_F1=0.90 \
-	  EVAL_MIN_TRIAGE=0.90 EVAL_MIN_SAFETY=0.90 EVAL_MAX_LOOPS=3 \
-	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/unseen \
-	  --phrasings tests/evaluation/unseen/phrasings.yml --scenarios tests/evaluation/unseen/scenarios.yml
-	EVAL_MIN_EMERGENCY_RECALL=0.97 EVAL_MIN_RECALL=0.97 EVAL_MAX_FALSE_ALARMS=0.05 EVAL_MIN_ENTITY_F1=0.88 \
-	  EVAL_MIN_TRIAGE=0.86 EVAL_MIN_SAFETY=0.97 EVAL_MAX_LOOPS=3 \
-	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/final \
-	  --phrasings tests/evaluation/final/phrasings.yml --scenarios tests/evaluation/final/scenarios.yml
-	EVAL_MIN_EMERGENCY_RECALL=0.98 EVAL_MIN_RECALL=0.98 EVAL_MAX_FALSE_ALARMS=0.05 EVAL_MIN_ENTITY_F1=0.86 \
-	  EVAL_MIN_TRIAGE=0.94 EVAL_MIN_SAFETY=0.97 EVAL_MAX_LOOPS=3 \
-	  $(BIN)/python scripts/evaluate_clients.py --gate --out results/evaluation/blind \
-	  --phrasings tests/evaluation/blind/phrasings.yml --scenarios tests/evaluation/blind/scenarios.yml
+	$(BIN)/python scripts/evaluate_clients.py --gate --sets tests/evaluation/sets.yml --out results/evaluation
 
 # Latency, throughput, memory, start-up and training time against Rasa's starter bot:
 # a benchmark (about half an hour), not part of `make test`.

@@ -4,6 +4,10 @@ Usage:
     python scripts/evaluate_clients.py [--url http://localhost:5005 --token TOKEN]
         [--phrasings tests/evaluation/phrasings.yml] [--scenarios tests/evaluation/scenarios.yml]
         [--gate] [--out results/evaluation]
+    python scripts/evaluate_clients.py --sets tests/evaluation/sets.yml [--gate] [--out results/evaluation]
+
+With --sets, every set the file names is run against one pair of servers, each
+with its own thresholds and its own folder of results under --out.
 
 Cross-validation (`make evaluate`) scores the NLU on its own training data's
 wordings; this scores what a client actually gets from the running servers:
@@ -654,6 +658,34 @@ class OwnServers:
 # --------------------------------------------------------------------------- the run
 
 
+@dataclass(frozen=True)
+class EvaluationSet:
+    """One independent set: its messages, its conversations and the thresholds it is gated on."""
+
+    name: str
+    phrasings: Path
+    scenarios: Path
+    thresholds: dict[str, float]
+
+
+def load_sets(path: Path) -> list[EvaluationSet]:
+    """The sets of a sets file; a threshold it leaves out is the issue's target (THRESHOLDS' default)."""
+    raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    items = raw.get("sets")
+    if not isinstance(items, list) or not items:
+        raise SystemExit(f"{path}: expected a list of sets under 'sets:'")
+    sets = []
+    for item in items:
+        name, gate = item.get("name"), item.get("gate") or {}
+        unknown = set(gate) - set(THRESHOLDS)
+        if not isinstance(name, str) or not name or unknown:
+            raise SystemExit(f"{path}: set {name!r}: needs a name, and only the thresholds {sorted(THRESHOLDS)}")
+        thresholds = {key: float(default) for key, (_, default, _) in THRESHOLDS.items()}
+        thresholds.update({key: float(value) for key, value in gate.items()})
+        sets.append(EvaluationSet(name, path.parent / item["phrasings"], path.parent / item["scenarios"], thresholds))
+    return sets
+
+
 def load_list(path: Path, key: str) -> list[dict[str, Any]]:
     if not path.exists():
         raise SystemExit(f"{path} not found")
@@ -689,6 +721,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--token", help="that server's --auth-token")
     parser.add_argument("--phrasings", type=Path, default=ROOT / "tests" / "evaluation" / "phrasings.yml")
     parser.add_argument("--scenarios", type=Path, default=ROOT / "tests" / "evaluation" / "scenarios.yml")
+    parser.add_argument("--sets", type=Path, help="a file of sets with their thresholds (tests/evaluation/sets.yml)")
     parser.add_argument("--screening", type=Path, default=ROOT / "bot" / "knowledge" / "screening.yml",
                         help="the safety check's warning-sign groups")
     parser.add_argument("--gate", action="store_true", help="exit 1 when a figure misses its EVAL_* threshold")
@@ -700,11 +733,17 @@ def _stop_on_sigterm(signum: int, frame: Any) -> None:
     raise SystemExit(128 + signum)  # runs the finally blocks, so our servers stop too
 
 
-def run(args: argparse.Namespace, phrasings: list[dict[str, Any]], scenarios: list[dict[str, Any]],
-        groups: dict[str, set[str]] | None) -> tuple[dict[str, Any], PhrasingScores, list[dict[str, Any]]]:
-    """Evaluate against --url, or against servers of our own that are stopped whatever happens."""
+Outcome = tuple[dict[str, Any], PhrasingScores, list[dict[str, Any]]]
+
+
+def run(args: argparse.Namespace, sets: list[EvaluationSet], groups: dict[str, set[str]] | None) -> list[Outcome]:
+    """Evaluate every set against --url, or against one pair of servers of our own, stopped whatever happens."""
+    def each(client: RasaClient) -> list[Outcome]:
+        return [evaluate(client, load_list(one.phrasings, "phrasings"), load_list(one.scenarios, "scenarios"), groups)
+                for one in sets]
+
     if args.url:
-        return evaluate(RasaClient(args.url, args.token), phrasings, scenarios, groups)
+        return each(RasaClient(args.url, args.token))
     if not any((ROOT / "models").glob("*.tar.gz")):
         raise SystemExit("no trained model in models/: run `make train` first")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -713,26 +752,41 @@ def run(args: argparse.Namespace, phrasings: list[dict[str, Any]], scenarios: li
         try:
             logger.info("Starting the action server and Rasa (logs in %s).", args.out)
             servers.start()
-            return evaluate(RasaClient(servers.url, servers.token), phrasings, scenarios, groups)
+            return each(RasaClient(servers.url, servers.token))
         finally:
             servers.stop()
+
+
+def report(one: EvaluationSet, outcome: Outcome, out: Path) -> list[str]:
+    """Write one set's results, print its table, and return its gate failures."""
+    summary, scores, results = outcome
+    figures = gate_figures(summary)
+    failures = gate_failures(figures, one.thresholds)
+    summary["gate"] = {"figures": figures, "thresholds": one.thresholds, "failures": failures}
+    write_outputs(out, summary, scores, results)
+    if one.name:
+        print(f"\n=== {one.name}: {one.phrasings.parent} ===")
+    print(format_table(summary))
+    print(f"\nMisses: {out / 'misses.txt'}; summary: {out / 'summary.json'}; "
+          f"transcripts: {out / 'conversations.jsonl'}")
+    return [f"{one.name}: {failure}" if one.name else failure for failure in failures]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     args = parse_args(argv)
-    thresholds = read_thresholds(dict(os.environ))
-    phrasings, scenarios = load_list(args.phrasings, "phrasings"), load_list(args.scenarios, "scenarios")
+    if args.sets:
+        sets = load_sets(args.sets)
+    else:
+        sets = [EvaluationSet("", args.phrasings, args.scenarios, read_thresholds(dict(os.environ)))]
+    for one in sets:  # a missing or malformed file stops the run before any server starts
+        load_list(one.phrasings, "phrasings")
+        load_list(one.scenarios, "scenarios")
     groups = load_groups(args.screening)
     signal.signal(signal.SIGTERM, _stop_on_sigterm)
-    summary, scores, results = run(args, phrasings, scenarios, groups)
-    figures = gate_figures(summary)
-    failures = gate_failures(figures, thresholds)
-    summary["gate"] = {"figures": figures, "thresholds": thresholds, "failures": failures}
-    write_outputs(args.out, summary, scores, results)
-    print(format_table(summary))
-    print(f"\nMisses: {args.out / 'misses.txt'}; summary: {args.out / 'summary.json'}; "
-          f"transcripts: {args.out / 'conversations.jsonl'}")
+    outcomes = run(args, sets, groups)
+    failures = [failure for one, outcome in zip(sets, outcomes, strict=True)
+                for failure in report(one, outcome, args.out / one.name if one.name else args.out)]
     if not args.gate:
         return 0
     for failure in failures:
