@@ -20,6 +20,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import (
     ATTEMPTS,
+    CHECKED,
     GROUPS,
     SCREENED,
     SEVERITY_WORDS,
@@ -35,12 +36,12 @@ from actions.replies import send_result
 from actions.safety import possible_warning
 from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
 from bot.assessment import UNKNOWN, assess
-from bot.entities import QUESTION
+from bot.entities import QUESTION, signs_to_confirm
 from bot.input_check import INPUT_CHECK, VERDICTS
 from bot.knowledge import SAFETY_LEVELS
 from bot.pain import parse_pain_score
 from bot.questions import reply
-from bot.screening import GROUP_PREFIX, default_screening, screening_step
+from bot.screening import CHECK_PREFIX, GROUP_PREFIX, default_screening, screening_step
 
 REQUESTED_SLOT = "requested_slot"
 # The third answer that cannot be read is recorded as "not sure" (after two re-asks).
@@ -155,6 +156,13 @@ class ValidateAssessmentForm(FormValidationAction):
         if slot == "red_flags":
             return self._screen(dispatcher, tracker, text, intent, entities, attempts)
         reading = READERS[slot](text, intent, entities)
+        check = _check_to_ask(tracker, signs_to_confirm(entities)) if slot != "consent" else None
+        if check:
+            # "it goes tingly in my bum": one yes/no question about those signs comes first; an answer
+            # to the question asked is kept, one that was not is asked again afterwards.
+            dispatcher.utter_message(text=reply("check_sign"))
+            value = {"answer": reading.value, "unknown": UNKNOWN}.get(reading.kind)
+            return {slot: value, "red_flags": None, STEP: check, ATTEMPTS: 0}
         if reading.kind == "answer":
             return {slot: reading.value, ATTEMPTS: 0}
         if reading.kind == "unknown" and slot != "consent":
@@ -172,11 +180,34 @@ class ValidateAssessmentForm(FormValidationAction):
         return {slot: None, ATTEMPTS: attempts + 1}
 
     @staticmethod
+    def _cleared(dispatcher: CollectingDispatcher, tracker: Tracker, step: str | None,
+                 known: list[str]) -> dict[str, Any]:
+        """The screening said "no": a sign still to ask about comes next, then the full check if it never ran."""
+        checked = list(tracker.get_slot(CHECKED) or [])
+        screening = default_screening()
+        if (step or "").startswith(CHECK_PREFIX):
+            checked += [sign for sign in screening.group_for_step(step).members if sign not in checked]
+        screened = bool(tracker.get_slot(SCREENED)) or not (step or "").startswith(CHECK_PREFIX)
+        told = [sign for entities in _session_entities(tracker) for sign in signs_to_confirm(entities)]
+        tracker.slots[CHECKED], tracker.slots[STEP] = checked, None
+        check = _check_to_ask(tracker, told)
+        if check:
+            dispatcher.utter_message(text=reply("check_sign"))
+            return {"red_flags": None, STEP: check, ATTEMPTS: 0, CHECKED: checked, SCREENED: screened or None}
+        if not screened:
+            return {"red_flags": None, STEP: None, ATTEMPTS: 0, CHECKED: checked}
+        return {"red_flags": known, STEP: None, ATTEMPTS: 0, SCREENED: True, CHECKED: checked}
+
+    @staticmethod
     def _screen(dispatcher: CollectingDispatcher, tracker: Tracker, text: str, intent: str | None,
                 entities: list[dict[str, Any]], attempts: int) -> dict[str, Any]:
         step = tracker.get_slot(STEP)
         kind, flags = read_screening(text, intent, entities)
         screening = default_screening()
+        if (step or "").startswith((CHECK_PREFIX, GROUP_PREFIX)) and kind in ("clear", "hedged", "unclear") and any(
+                sign in screening.group_for_step(step).members for sign in signs_to_confirm(entities)):
+            # Answering that group's question by describing one of its signs again: not a "no".
+            kind = "unsure"
         outcome = screening_step(step, kind, flags, attempts, screening)
         known = reported_warning_signs(tracker)
         if outcome.next_step and outcome.next_step.startswith(GROUP_PREFIX) and known and \
@@ -190,7 +221,7 @@ class ValidateAssessmentForm(FormValidationAction):
             groups = list(dict.fromkeys(list(tracker.get_slot(GROUPS) or []) + list(outcome.groups)))
             return {"red_flags": known, GROUPS: groups, STEP: None, ATTEMPTS: 0, SCREENED: True}
         if outcome.clear:
-            return {"red_flags": known, STEP: None, ATTEMPTS: 0, SCREENED: True}
+            return ValidateAssessmentForm._cleared(dispatcher, tracker, step, known)
         if outcome.next_step != step:
             if (outcome.next_step or "").startswith(GROUP_PREFIX) and not (step or "").startswith(GROUP_PREFIX):
                 dispatcher.utter_message(text=reply("screening_by_group"))
@@ -198,6 +229,17 @@ class ValidateAssessmentForm(FormValidationAction):
         if not _say_input_problem(dispatcher, tracker.latest_message or {}):
             dispatcher.utter_message(text=reply("screening_unclear"))
         return {"red_flags": None, STEP: step, ATTEMPTS: attempts + 1}
+
+
+def _check_to_ask(tracker: Tracker, signs: list[str]) -> str | None:
+    """The one-group question for a sign a message came near, unless it was asked or a group question is open."""
+    step = tracker.get_slot(STEP) or ""
+    if step.startswith((CHECK_PREFIX, GROUP_PREFIX)):
+        return None
+    screening = default_screening()
+    checked, said_yes = tracker.get_slot(CHECKED) or [], tracker.get_slot(GROUPS) or []
+    pending = [sign for sign in signs if sign not in checked and screening.group_of(sign).id not in said_yes]
+    return CHECK_PREFIX + screening.group_of(pending[0]).id if pending else None
 
 
 def _say_input_problem(dispatcher: CollectingDispatcher, message: dict[str, Any]) -> bool:

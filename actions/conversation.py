@@ -14,7 +14,7 @@ from rasa_sdk import Tracker
 
 from bot.answers import tells_recent_injury
 from bot.assessment import UNKNOWN, AssessmentInput
-from bot.entities import NEGATED
+from bot.entities import NEGATED, UNCERTAIN
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
 from bot.screening import default_screening
@@ -24,10 +24,13 @@ SLOT_FOR_ENTITY = {"activity": "activities", "pain_location": "pain_location", "
                    "red_flag": "red_flags"}
 # Helper slots of the form: failed answers to the current question, the safety check's
 # follow-up question, and the groups of warning signs answered "yes" (domain.yml).
+# Mentions that are not the client telling us something: denied, or a warning sign still to be asked about.
+NOT_TOLD = (NEGATED, UNCERTAIN)
 ATTEMPTS = "answer_attempts"
 STEP = "screening_step"
 GROUPS = "screening_groups"
 SCREENED = "screened"
+CHECKED = "signs_checked"
 SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
 PAYLOAD_CHANNELS = ("rest", "socketio")
 
@@ -52,7 +55,7 @@ def mentioned(tracker: Tracker, entity: str) -> tuple[list[str], dict[str, str]]
         text = event.get("text") or ""
         for found in (event.get("parse_data") or {}).get("entities", []):
             value = found.get("value")
-            if found.get("entity") != entity or found.get("role") == NEGATED or value not in valid:
+            if found.get("entity") != entity or found.get("role") in NOT_TOLD or value not in valid:
                 continue
             if value not in values:
                 values.append(value)

@@ -48,14 +48,15 @@ _WIDE_DENIAL = re.compile(r"\b(?:none of (?:th(?:e|o)se|them|that|it)|nothing li
 _STOP = re.compile(r"\b(?:not now|no thanks|no thank you|not today|maybe later|later|stop|don'?t want|"
                    r"rather not|no ta)\b", re.IGNORECASE)
 # The swelling question also asks about an injury in the last three days ("I slipped yesterday").
-_RECENT_INJURY = re.compile(
-    r"\b(?:slipped|fell|fall|tripped|hurt it|hurt my|injured|twisted|pulled|tweaked|strained|jarred|did it|"
-    r"did my back|knocked|banged|bumped|landed|tumble|tumbled|stumbled|went over|wrenched|crashed|collided|"
-    r"came off|come off|ricked|cricked|overdid it|jolted)\b.{0,60}?\b(?:today|yesterday|last night|this morning|"
-    r"(?:a |one |two |three |1 |2 |3 )days? ago|the other day|on (?:monday|tuesday|wednesday|thursday|friday|"
-    r"saturday|sunday))\b"
-    r"|\b(?:today|yesterday|last night|this morning)\b.{0,40}?\b(?:slipped|fell|tripped|hurt it|injured|"
-    r"twisted|pulled|tweaked|strained|jarred|tumbled|stumbled|wrenched|ricked|cricked)\b", re.IGNORECASE)
+_INJURY = (r"(?:slipped|fell|fall|tripped|hurt it|hurt my|injured|twisted|pulled|tweaked|strained|jarred|did it|"
+           r"did my back|knocked|banged|bumped|landed|tumble|tumbled|stumble|stumbled|went over|wrenched|crashed|"
+           r"collided|came off|come off|ricked|cricked|overdid it|jolted|missed (?:a|the|my) (?:\w+ )?step|"
+           r"lost my footing|went flying|did something to|took a spill|rolled my)")
+_RECENT = (r"(?:today|yesterday|last night|this morning|this afternoon|tonight|"
+           r"(?:a |one |two |three |1 |2 |3 |couple of |few )days? ago|the other day|(?:on |last )?(?:monday|tuesday|"
+           r"wednesday|thursday|friday|saturday|sunday)|at the weekend|over the weekend)")
+_RECENT_INJURY = re.compile(rf"\b{_INJURY}\b.{{0,60}}?\b{_RECENT}\b|\b{_RECENT}\b.{{0,60}}?\b{_INJURY}\b",
+                            re.IGNORECASE)
 
 
 def tells_recent_injury(text: str | None) -> bool:

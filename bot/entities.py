@@ -23,8 +23,10 @@ RED_FLAG_INTENT = "report_red_flag"
 # Messages that are not about the pain ("gotta run, bye"): only warning signs are looked for.
 SMALL_TALK_INTENTS = ("goodbye", "thank", "bot_challenge", "out_of_scope", "request_human", "request_summary",
                       "restart", "forget_me", "faq", "affirm")
+SMALL_TALK_MIN_CONFIDENCE = 0.6
 CLEAR_INTENT = "deny"
 NEGATED = "negated"
+UNCERTAIN = "uncertain"  # a warning sign to ask the client about (one yes/no question), not to assume
 VOCABULARY_TYPES = ("activity", "pain_location", "symptom", "red_flag")
 
 Entity = dict[str, Any]
@@ -33,11 +35,14 @@ TIME_WORDS = re.compile(r"\b(since|ago|ages|forever|while|day|days|week|weeks|mo
                         re.IGNORECASE)
 
 
-def _entity(kind: str, value: str, start: int, end: int, extractor: str, negated: bool = False) -> Entity:
+def _entity(kind: str, value: str, start: int, end: int, extractor: str, negated: bool = False,
+            uncertain: bool = False) -> Entity:
     entity = {"entity": kind, "value": value, "start": start, "end": end, "extractor": extractor,
               "confidence_entity": 1.0}
     if negated:
         entity["role"] = NEGATED
+    elif uncertain:
+        entity["role"] = UNCERTAIN
     return entity
 
 
@@ -59,6 +64,9 @@ TRAILING_EDGE = {"at", "on", "to", "for", "in", "into", "the", "a", "an", "is", 
                  "round", "with", "of", "i", "and", "but", "or", "it", "it's", "s", "t", "'s", "my", "from", "when",
                  "while", "so", "that", "which", "like", "as", "by"}
 # A duration needs more than a preposition ("since the" → "since" is not a time).
+TIME_UNIT_BEFORE = re.compile(r"\b(?:days|weeks|wks|months|mths|years|yrs)\b[\s,.]*(?:maybe|about|around|like|"
+                              r"probably|roughly|perhaps|nearly|almost|or)?\s*(\d+|one|two|three|four|five|six|"
+                              r"seven|eight|nine|ten|eleven|twelve)\b(?!\s*(?:/|out of))", re.IGNORECASE)
 NOT_A_DURATION_ALONE = {"since", "for", "ago", "about", "around", "over", "nearly", "almost"}
 WORD = re.compile(r"[\w']+")
 TIME_UNIT_AFTER = re.compile(r"\s*-?\s*(?:min(?:ute)?|hr|hour|day|week|wk|month|mth|mo|year|yr)s?\b", re.IGNORECASE)
@@ -77,7 +85,8 @@ def _trimmed(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _from_mention(mention: Mention, extractor: str) -> Entity:
-    return _entity(mention.entity, mention.value, mention.start, mention.end, extractor, mention.negated)
+    return _entity(mention.entity, mention.value, mention.start, mention.end, extractor, mention.negated,
+                   mention.uncertain)
 
 
 def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: VocabularyMatcher,
@@ -111,7 +120,9 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
         inner_denied = bool(inner) and all(m.negated for m in inner)
         negated = inner_denied or matcher.negated(text, start, end, suggested=found.get("role") == NEGATED,
                                                   red_flag=value if kind == "red_flag" else None)
-        return [_entity(kind, value, start, end, extractor, negated)]
+        uncertain = kind == "red_flag" and not negated and (
+            (bool(inner) and all(m.uncertain for m in inner)) or matcher.uncertain(text, start, end, value))
+        return [_entity(kind, value, start, end, extractor, negated, uncertain)]
     if kind == "pain_score":
         unit = TIME_UNIT_AFTER.match(text, end)
         if unit:
@@ -131,15 +142,16 @@ def _resolve_span(text: str, found: Entity, mentions: list[Mention], matcher: Vo
 
 
 def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher, extractor: str,
-                     intent: str | None = None) -> list[Entity]:
+                     intent: str | None = None, confidence: float = 1.0) -> list[Entity]:
     """Canonical, de-duplicated entities: the extractor's spans first, then the vocabulary's.
 
     In small talk only warning signs are kept (a "yes" may still carry the statistical
     model's spans), so "gotta run" in a goodbye does not become an activity, while
-    "bye, I can't feel my legs" still counts.
+    "bye, I can't feel my legs" still counts. A small-talk guess the classifier is
+    unsure of (``confidence``) keeps everything: "Aching." is an answer, not a goodbye.
     """
     mentions = matcher.find(text)
-    if intent in SMALL_TALK_INTENTS:
+    if intent in SMALL_TALK_INTENTS and confidence >= SMALL_TALK_MIN_CONFIDENCE:
         mentions = [m for m in mentions if m.entity == "red_flag"]
         if intent != "affirm":
             found = [e for e in found if e.get("entity") == "red_flag"]
@@ -158,9 +170,12 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
         contains = all(mention.start <= e["start"] and e["end"] <= mention.end for e in overlapping)
         hides_warning = mention.entity == "red_flag" and not mention.negated and not any(
             e["entity"] == "red_flag" and e["value"] == mention.value and e.get("role") != NEGATED
-            for e in overlapping)
+            for e in overlapping) and not (mention.uncertain and any(e["entity"] == "red_flag" for e in overlapping))
         if contains or hides_warning:
             resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
+    present = {e["value"] for e in resolved if e["entity"] == "red_flag" and e.get("role") != NEGATED}
+    resolved = [e for e in resolved if e["entity"] != "red_flag" or e.get("role") == NEGATED
+                or not matcher.detector.explained(e["value"], text[e["start"]:e["end"]], present)]
     return _one_duration(_one_pain_score(text, _with_symptoms_of_signs(text, resolved, matcher, extractor),
                                          extractor))
 
@@ -191,9 +206,12 @@ def _one_pain_score(text: str, resolved: list[Entity], extractor: str) -> list[E
     scores = [e for e in resolved if e["entity"] == "pain_score"
               and not any(start <= e["start"] and e["end"] <= end and int(e["value"]) != score
                           for start, end, score in scales)]
+    # "months, maybe 6": a number right after a length of time is how many of it, not a rating.
+    counted = [match.start(1) for match in TIME_UNIT_BEFORE.finditer(text)]
+    scores = [e for e in scores if not any(e["start"] <= at < e["end"] for at in counted)]
     taken = [(e["start"], e["end"]) for e in resolved if e["entity"] != "pain_score"]
     mentions = [(start, end, score) for start, end, score in find_rating_mentions(text)
-                if not _overlaps(start, end, taken)]
+                if not _overlaps(start, end, taken) and not any(start <= at < end for at in counted)]
     # Equal scores: the statistical span, whose edges are the annotators' convention, wins.
     candidates = [(e["start"], e["end"], int(e["value"]), 1) for e in scores] + [(*m, 0) for m in mentions]
     others = [e for e in resolved if e["entity"] != "pain_score"]
@@ -223,7 +241,7 @@ def guarded_verdict(verdict: str | None, text: str, entities: list[Entity],
     A warning sign is answered whatever the input looks like. Words that are mostly not
     English count only when nothing about back pain was recognised in them.
     """
-    if live_red_flags(entities):
+    if live_red_flags(entities) or signs_to_confirm(entities):
         return None
     if verdict is None and text and not entities:
         verdict = language_verdict(text, is_english)
@@ -231,9 +249,17 @@ def guarded_verdict(verdict: str | None, text: str, entities: list[Entity],
 
 
 def live_red_flags(entities: Iterable[Entity]) -> list[str]:
-    """Warning signs the client reported and did not deny."""
+    """Warning signs the client reported and did not deny (not those still to be asked about)."""
     return list(dict.fromkeys(e["value"] for e in entities
-                              if e.get("entity") == "red_flag" and e.get("role") != NEGATED))
+                              if e.get("entity") == "red_flag" and e.get("role") not in (NEGATED, UNCERTAIN)))
+
+
+def signs_to_confirm(entities: Iterable[Entity]) -> list[str]:
+    """Warning signs the message comes near without being certain: asked about, never dropped."""
+    entities = list(entities)
+    live = set(live_red_flags(entities))
+    return list(dict.fromkeys(e["value"] for e in entities if e.get("entity") == "red_flag"
+                              and e.get("role") == UNCERTAIN and e["value"] not in live))
 
 
 QUESTION = re.compile(r"\?\s*$|^\W*(?:how|what|why|when|where|which|who|is|are|do|does|did|can|could|should|"
@@ -263,6 +289,10 @@ def safety_intent(intent: str | None, entities: list[Entity], text: str = "",
     if not kinds and QUESTION.search(text) and FAQ_INTENT in list(ranking)[:3]:
         # "is it normal to feel rough after a treatment?": a question about massage, naming no sign.
         return FAQ_INTENT
+    if signs_to_confirm(entities):
+        # Near a sign without being sure ("goes tingly in my bum on long drives"): the assessment
+        # asks about it with one yes/no question; the message itself is a description.
+        return "describe_pain"
     if "red_flag" in kinds:
         return CLEAR_INTENT
     if kinds & {"pain_location", "symptom"}:

@@ -45,6 +45,7 @@ STILL_A_SIGN_AFTER_CUE = {"help", "helps", "ease", "eased", "easing", "eases", "
                           "let", "shift", "budge", "improve", "better", "position", "comfortable",
                           "work", "working", "right", "normal", "relieve", "relieved", "touch"}
 DENIAL_AFTER_WINDOW = 3
+DENIAL_AT_SPAN_START = 3  # tokens at the start of a statistical span where a denial still denies it ("i do n't")
 ENGLISH_SUFFIXES = ("able", "ible", "ly", "ness", "ment", "ful", "less", "ish", "ing", "ed", "er", "est", "s", "y")
 # English a lemma table does not list: chat shorthand and common words it lacks.
 CHAT_WORDS = frozenset({"ok", "okay", "lol", "idk", "tbh", "pls", "plz", "thx", "ty", "u", "ur", "ya", "yeah", "yep",
@@ -69,6 +70,8 @@ REASSURANCE_FILLERS = {"be", "have", "both", "all", "seem", "feel", "look", "to"
 CONJUNCTIONS = {"and", "or"}
 DETERMINERS = {"my", "the", "me", "your"}
 NEGATION_WINDOW = 6
+WIDE_DENIAL_WINDOW = 12
+WIDE_DENIAL_WORDS = {"any", "anything"}
 FUZZY_MIN_LENGTH = 5
 FUZZY_RATIO = 0.84
 LOOSE_MIN_LENGTH = 4
@@ -85,6 +88,7 @@ class Mention:
     end: int
     text: str
     negated: bool = False
+    uncertain: bool = False  # a warning sign to ask about, not to assume (warning_sign_patterns.yml "uncertain")
 
 
 def _blank_english() -> spacy.language.Language:
@@ -180,7 +184,24 @@ class VocabularyMatcher:
                 negated = negated or self.detector.is_denied(doc, span.start, span.end) \
                     or not self.detector.belongs_to_client(doc, keys, value, span.start, span.end)
             mentions.append(Mention(entity, value, span.start_char, span.end_char, span.text, negated))
-        return _denials_carried_over(doc.text, self._with_described_signs(doc, mentions))
+        mentions = _denials_carried_over(doc.text, self._with_described_signs(doc, mentions))
+        return [self._with_doubt(doc, keys, m) for m in mentions]
+
+    def _with_doubt(self, doc: Doc, keys: list[str], mention: Mention) -> Mention:
+        """A reported warning sign the patterns say to ask about is marked uncertain."""
+        if mention.entity != "red_flag" or mention.negated:
+            return mention
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not self.detector.is_uncertain(keys, mention.value, span.start, span.end):
+            return mention
+        return Mention(mention.entity, mention.value, mention.start, mention.end, mention.text, False, True)
+
+    def uncertain(self, text: str, start: int, end: int, red_flag: str) -> bool:
+        """Whether a statistical span naming ``red_flag`` at characters ``start:end`` is a sign to ask about."""
+        doc = self._doc(text)
+        span = doc.char_span(start, end, alignment_mode="expand")
+        return span is not None and self.detector.is_uncertain(self.detector.keys(doc), red_flag, span.start,
+                                                               span.end)
 
     def _with_described_signs(self, doc: Doc, mentions: list[Mention]) -> list[Mention]:
         """Add the warning signs told by description ("my bum's gone to sleep") that no phrase named.
@@ -259,9 +280,17 @@ class VocabularyMatcher:
             return False
         if is_negated(doc, span) or (suggested and denial_cue_nearby(doc, span)):
             return True
-        # A statistical warning-sign span is someone else's, or long past, by the same rules as the phrases'.
-        return bool(red_flag) and not self.detector.belongs_to_client(doc, self.detector.keys(doc), red_flag,
-                                                                       span.start, span.end)
+        if not red_flag:
+            return False
+        # A statistical warning-sign span obeys the phrases' rules: it may have swallowed its own denial
+        # ("don't take any medicines that affect my immune system"), fall in one of the sign's exceptions
+        # ("a cortisone injection once", "an accident in my pants" is no crash), or be someone else's or long past.
+        keys = self.detector.keys(doc)
+        if any(_denies(doc, i) for i in range(span.start, min(span.end, span.start + DENIAL_AT_SPAN_START))):
+            return True
+        if self.detector.excepted(keys, red_flag, span.start, span.end):
+            return True
+        return not self.detector.belongs_to_client(doc, keys, red_flag, span.start, span.end)
 
 
 # Only connectors between two signs: "no problems with my bladder or my bowels" denies both.
@@ -286,14 +315,21 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
     After the span only fillers and other mentions ("bladder and bowels are fine")
     may stand before the reassurance, so "I wet myself and I'm fine" stays a warning.
     """
-    for i in range(span.start - 1, max(-1, span.start - 1 - NEGATION_WINDOW), -1):
+    for i in range(span.start - 1, max(-1, span.start - 1 - WIDE_DENIAL_WINDOW), -1):
         token = doc[i]
         word = token.norm_.lower()
         if word in SCOPE_BREAKS:
             break
-        if _denies(doc, i):
+        near = span.start - i <= NEGATION_WINDOW
+        # Further back, only a denial of "any" still reaches ("I don't take any medicines that affect my ...").
+        if (near or _denies_any(doc, i)) and _denies(doc, i):
             return True
     return reassured_after(doc, span, covered)
+
+
+def _denies_any(doc: Doc, i: int) -> bool:
+    """Whether the cue at ``i`` is followed closely by "any": a denial whose scope is the whole clause."""
+    return any(token.lower_ in WIDE_DENIAL_WORDS for token in doc[i + 1:i + 4])
 
 
 def reassured_after(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bot.clinic import Clinic, default_clinic
 from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge, read_knowledge_file
-from bot.screening import CONFIRM, GROUP_PREFIX, default_screening
+from bot.screening import CONFIRM, default_screening
 
 ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "symptoms", "pain_score",
                     "pain_duration", "inflammation")
@@ -54,7 +54,7 @@ REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_
                     "input_no_words", "input_other_language", "input_too_long", "input_shorthand",
                     "actions_unavailable", "choose_next", "screening_unclear",
                     "result_lead", "anything_else", "noted_not_sure", "urgent_then_emergency_check",
-                    "consent_assumed", "screening_by_group",
+                    "consent_assumed", "screening_by_group", "check_sign",
                     "possible_warning_go_on", "possible_warning", "contact_intro", "contact_unknown",
                     "contact_emergency", "no_result_yet", "forgotten", "goodbye", "you_are_welcome", "not_a_person",
                     "out_of_scope")
@@ -101,7 +101,7 @@ def screening_question(step: str, knowledge: Knowledge | None = None, clinic: Cl
     if step == CONFIRM:
         return Question(fill(screening.confirm_text, knowledge, clinic), screening.confirm_buttons,
                         screening.confirm_prompt)
-    group = screening.group(step[len(GROUP_PREFIX):])
+    group = screening.group_for_step(step)
     return Question(fill(group.ask, knowledge, clinic), screening.group_buttons, group.prompt)
 
 

@@ -41,6 +41,9 @@ def says_none_apply(text: str | None) -> bool:
 
 CONFIRM = "confirm"
 GROUP_PREFIX = "group:"
+# One group asked on its own because a message came near one of its signs ("my bum goes tingly when
+# I drive"): a yes or "not sure" is that group's advice, a no goes back to where the check was.
+CHECK_PREFIX = "check:"
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,14 @@ class Screening:
 
     def group(self, group_id: str) -> ScreeningGroup:
         return next(group for group in self.groups if group.id == group_id)
+
+    def group_of(self, sign: str) -> ScreeningGroup:
+        """The group a warning sign is asked in (every sign is in exactly one, checked at load)."""
+        return next(group for group in self.groups if sign in group.members)
+
+    def group_for_step(self, step: str) -> ScreeningGroup:
+        """The group a "group:" or "check:" step asks."""
+        return self.group(step.split(":", 1)[1])
 
 
 def _buttons(entries: list[dict[str, str]] | None, where: str) -> tuple[tuple[str, str], ...]:
@@ -139,9 +150,11 @@ def screening_step(step: str | None, kind: str, flags: tuple[str, ...], failed_b
         if kind in ("yes", "unsure") or step == CONFIRM or failed_before >= 1:
             return ScreeningStep(next_step=first_group, understood=kind != "unclear")
         return ScreeningStep(next_step=step, understood=False)
-    group_id = step[len(GROUP_PREFIX):]
+    group_id = step.split(":", 1)[1]
     if kind in ("yes", "unsure") or (kind == "unclear" and failed_before >= 1):
         return ScreeningStep(groups=(group_id,))
+    if step.startswith(CHECK_PREFIX) and kind in ("clear", "hedged"):
+        return ScreeningStep(clear=True)
     if kind in ("clear", "hedged"):
         ids = [group.id for group in screening.groups]
         position = ids.index(group_id) if group_id in ids else len(ids) - 1

@@ -29,6 +29,9 @@ SENTENCE_ENDS = {".", "!", "?", ";", "\n", "...", "..", "…"}
 # Words that start a new time in the middle of a sentence.
 NEW_TIME = {"now", "this", "today", "yesterday", "lately", "recently", "since", "tonight", "suddenly", "then"}
 CLAUSE_BREAKS = SENTENCE_ENDS | {"but", "although", "though", "however", "except", "apart", "whereas", "actually"}
+# The same words, without the comma-and-new-subject rule of _is_break: where a "not mine" cue stops reaching.
+CONTRAST_BREAKS = frozenset(CLAUSE_BREAKS)
+HOPED = {"hope", "hopefully", "hoping", "think", "guess"}  # "nothing serious, I hope": not the client's judgement
 # Ages and dates that put an event in the past ("when I was 19", "back in 2009", "15 yrs ago").
 _COUNT = (r"(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twenty|thirty|few|a few|couple of|"
           r"a couple of|several|many)")
@@ -76,10 +79,20 @@ class Rule:
 
 
 @dataclass(frozen=True)
+class Uncertain:
+    """When a sign is asked about rather than assumed: only these places, with these feelings or a passing cue."""
+
+    places: tuple[tuple[str, ...], ...]
+    feelings: tuple[tuple[str, ...], ...]
+    passing: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class SignPatterns:
     value: str
     rules: tuple[Rule, ...]
     alone: tuple[tuple[str, ...], ...]
+    uncertain: Uncertain | None = None
 
 
 @dataclass(frozen=True)
@@ -99,6 +112,8 @@ class Attribution:
     past_counts: frozenset[str]
     occupations_apply_to: frozenset[str]
     reported_by_others: tuple[tuple[str, ...], ...]
+    minimised: tuple[tuple[str, ...], ...] = ()
+    minimised_apply_to: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -140,7 +155,12 @@ class WarningSignDetector:
                                self._keys(_list(rule, "feelings", f"{value} rule")),
                                self._keys(_list(rule, "except", f"{value} rule", required=False)))
                           for rule in entry.get("rules") or [])
-            self.signs.append(SignPatterns(value, rules, self._keys(_list(entry, "alone", value, required=False))))
+            doubt = entry.get("uncertain")
+            uncertain = None if doubt is None else Uncertain(
+                *(self._keys(_list(doubt, key, f"{value} uncertain", required=key != "feelings"))
+                  for key in ("places", "feelings", "passing")))
+            self.signs.append(SignPatterns(value, rules, self._keys(_list(entry, "alone", value, required=False)),
+                                           uncertain))
         scope = raw.get("not_the_client") or {}
 
         def signs_in(key: str) -> frozenset[str]:
@@ -155,7 +175,44 @@ class WarningSignDetector:
               for key in ("others", "jobs", "intentions", "long_ago", "not_mine", "resolved", "occupations")),
             signs_in("jobs_apply_to"), signs_in("intentions_apply_to"), signs_in("past_counts"),
             signs_in("occupations_apply_to"),
-            self._keys(_list(scope, "reported_by_others", "not_the_client", required=False)))
+            self._keys(_list(scope, "reported_by_others", "not_the_client", required=False)),
+            self._keys(_list(scope, "minimised", "not_the_client", required=False)), signs_in("minimised_apply_to"))
+        self.explained_by: dict[str, list[tuple[str, tuple[tuple[str, ...], ...]]]] = {}
+        for entry in raw.get("explained_by") or []:
+            sign, by = entry.get("sign"), entry.get("by")
+            if sign not in known or by not in known:
+                raise KnowledgeError(f"{PATTERNS_FILE}: explained_by: '{sign}' and '{by}' must be warning signs")
+            self.explained_by.setdefault(sign, []).append((by, self._keys(_list(entry, "words", "explained_by"))))
+
+    def is_uncertain(self, keys: list[str], value: str, start: int, end: int) -> bool:
+        """Whether the reported sign at tokens ``start:end`` is to be asked about rather than assumed.
+
+        Uncertain: no place of the sign outside its ``uncertain`` places in the sentence, and
+        either only a tingle in the mention (no numbness) or a cue that it comes and goes.
+        """
+        sign = next((sign for sign in self.signs if sign.value == value), None)
+        if sign is None or sign.uncertain is None:
+            return False
+        doubt = sign.uncertain
+        first, last = _sentence(keys, start, end, SENTENCE_ENDS)
+        vague = [(s, e) for s, e in _occurrences(keys, doubt.places) if first <= s and e <= last]
+        sure_places = tuple(place for rule in sign.rules for place in rule.places if place not in doubt.places)
+        if any(first <= s and e <= last and not any(vs <= s < ve for vs, ve in vague)
+               for s, e in _occurrences(keys, sure_places)):
+            return False
+        if _any_within(keys, doubt.passing, first, last):
+            return True
+        numb = tuple(feeling for rule in sign.rules for feeling in rule.feelings if feeling not in doubt.feelings)
+        tingle_only = _any_within(keys, doubt.feelings, start, end) and not _any_within(keys, numb, start, end)
+        return tingle_only
+
+    def explained(self, value: str, words: str, present: Iterable[str]) -> bool:
+        """Whether ``words``, read as sign ``value``, are only part of another sign that is there
+        ("a weight on my chest and I'm all sweaty": the sweating is the chest pain's, not a fever)."""
+        present = set(present)
+        keys = self._keys([words])
+        return bool(keys) and any(by in present and keys[0] in phrases
+                                  for by, phrases in self.explained_by.get(value, []))
 
     def _keys(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
         return tuple(dict.fromkeys(tuple(self.token_key(token) for token in doc if not token.is_space)
@@ -231,7 +288,6 @@ class WarningSignDetector:
         """
         scope = self.attribution
         sentence_start, sentence_end = _sentence(keys, start, end)
-        whole_start, whole_end = _sentence(keys, start, end, SENTENCE_ENDS)
         window_start = max(sentence_start, start - scope.window)
         on_behalf = bool(ON_BEHALF.search(doc.text))
         for cue_start, cue_end in _occurrences(keys, scope.others):
@@ -240,11 +296,15 @@ class WarningSignDetector:
                     and not _occurrences(keys[cue_end:start], scope.reported_by_others) \
                     and not FIRST_PERSON & set(keys[window_start:cue_start]):
                 return False
-        if _any_within(keys, scope.not_mine, whole_start, whole_end):
+        if _cue_in_clause(keys, scope.not_mine, start, end):
             return False
-        if value in scope.jobs_apply_to and _any_within(keys, scope.jobs, whole_start, whole_end):
+        if value in scope.minimised_apply_to and any(
+                not HOPED & set(keys[e:e + 3]) and not (s > 0 and keys[s - 1] == "not")
+                for s, e in _occurrences(keys, scope.minimised)):
             return False
-        if value in scope.occupations_apply_to and _any_within(keys, scope.occupations, whole_start, whole_end):
+        if value in scope.jobs_apply_to and _cue_in_clause(keys, scope.jobs, start, end):
+            return False
+        if value in scope.occupations_apply_to and _cue_in_clause(keys, scope.occupations, start, end):
             return False
         if value in scope.intentions_apply_to:
             for cue_start, cue_end in _occurrences(keys, scope.intentions):
@@ -255,7 +315,7 @@ class WarningSignDetector:
             sentence = doc[sentence_start:sentence_end].text
             if LONG_AGO_PATTERN.search(sentence) or _any_within(keys, scope.long_ago, sentence_start, sentence_end):
                 return False
-            if _any_within(keys, scope.resolved, whole_start, whole_end):
+            if _cue_in_clause(keys, scope.resolved, start, end):
                 return False
         return True
 
@@ -287,16 +347,23 @@ def _occurrences(keys: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> lis
 
 
 OPTIONAL_INSIDE = {"my", "the", "a", "an", "me", "your", "its", "it", "of"}
+# Words of a phrase a client may leave out ("need toilet" for "need the toilet"), never its first or last.
+LEFT_OUT_ARTICLES = {"the", "a", "an", "my"}
 
 
 def _match_at(keys: Sequence[str], i: int, phrase: tuple[str, ...]) -> int | None:
+    """Where ``phrase`` ends if it stands at ``i``. Determiners and fillers are optional both ways:
+    in the text ("can't feel my bum properly") and in the phrase ("need the toilet" meets "need toilet")."""
     j = i
     for k, word in enumerate(phrase):
         while k and j < len(keys) and keys[j] != word and (keys[j] in OPTIONAL_INSIDE or keys[j] in FILLERS_INSIDE):
             j += 1
-        if j >= len(keys) or keys[j] != word:
+        if j < len(keys) and keys[j] == word:
+            j += 1
+        elif 0 < k < len(phrase) - 1 and word in LEFT_OUT_ARTICLES:
+            continue  # a determiner the client left out, never the phrase's first or last word
+        else:
             return None
-        j += 1
     return j
 
 
@@ -326,6 +393,18 @@ def _sentence(keys: Sequence[str], start: int, end: int, breaks: set[str] = CLAU
     while last < len(keys) and not _is_break(keys, last, breaks):
         last += 1
     return first, last
+
+
+def _cue_in_clause(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: int, end: int) -> bool:
+    """A cue in the sign's own part of the sentence, up to a "but", "although", "except"...
+
+    "it's just my back but both my legs are tingly": the contrast starts a new statement,
+    so a cue before it never reaches the sign after it (nor the other way round). A cue
+    that itself opens the next part ("my mum had cancer but not me") counts.
+    """
+    first, last = _sentence(keys, start, end, CONTRAST_BREAKS)
+    return _any_within(keys, phrases, first, last) or any(
+        s == last and keys[s] in CONTRAST_BREAKS for s, _ in _occurrences(keys, phrases))
 
 
 def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:

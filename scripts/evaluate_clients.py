@@ -77,6 +77,8 @@ NOT_SURE = "not sure"
 NONE_OF_THOSE = "no, none of those"
 START_CHECK = "ok, let's do the check"
 YES_PAYLOADS = ("/greet", "/affirm")
+# Screening steps that ask one group of signs: in turn ("group:") or because a message came near one ("check:").
+GROUP_STEPS = ("group:", "check:")
 
 # Gate thresholds: environment variable, default, and whether the figure must be at least (True) or at most it.
 THRESHOLDS: dict[str, tuple[str, float, bool]] = {
@@ -118,8 +120,14 @@ def as_answer(value: Any) -> str:
 
 
 def live_entities(parse: dict[str, Any]) -> list[dict[str, Any]]:
-    """A negated mention ("no numbness") is the client denying it, not a prediction."""
-    return [entity for entity in parse.get("entities") or [] if entity.get("role") != "negated"]
+    """A negated mention ("no numbness") is the client denying it, not a prediction; an "uncertain" warning
+    sign is one the assistant asks about before deciding, so it is neither (counted apart, see confirmations)."""
+    return [entity for entity in parse.get("entities") or [] if entity.get("role") not in ("negated", "uncertain")]
+
+
+def signs_to_confirm(parse: dict[str, Any]) -> set[str]:
+    return {str(e.get("value")) for e in parse.get("entities") or []
+            if e.get("entity") == "red_flag" and e.get("role") == "uncertain"}
 
 
 def values_of(parse: dict[str, Any], entity_type: str) -> set[str]:
@@ -165,6 +173,9 @@ class PhrasingScores:
     entity_counts: dict[str, list[int]] = field(default_factory=lambda: {t: [0, 0, 0] for t in ENTITY_TYPES})
     pain: Tally = field(default_factory=Tally)
     misses: list[dict[str, Any]] = field(default_factory=list)
+    # Messages where the assistant would ask a yes/no question about a sign rather than decide: a real
+    # sign asked about is still a miss in recall (strict), a negative asked about is no false alarm.
+    asked: dict[str, int] = field(default_factory=lambda: {"on_signs": 0, "on_negatives": 0})
 
 
 def miss(kind: str, text: str, expected: Any, got: Any) -> dict[str, Any]:
@@ -177,10 +188,12 @@ def _tally(tallies: dict[str, Tally], style: str, hit: bool) -> None:
         tallies[style].add(hit)
 
 
-def score_signs(item: dict[str, Any], got: set[str], scores: PhrasingScores) -> None:
+def score_signs(item: dict[str, Any], got: set[str], scores: PhrasingScores, asked: set[str] = frozenset()) -> None:
     """Recall per expected sign; on a negative item any sign is a false alarm, elsewhere an unexpected one is extra."""
     text, style = item["text"], item.get("style", "")
     expected = {str(sign) for sign in item.get("red_flags") or []}
+    if asked - got:
+        scores.asked["on_negatives" if item.get("negative") else "on_signs"] += 1
     for sign in sorted(expected):
         hit = sign in got
         _tally(scores.recall, style, hit)
@@ -188,7 +201,8 @@ def score_signs(item: dict[str, Any], got: set[str], scores: PhrasingScores) -> 
             _tally(scores.emergency, style, hit)
         _tally(scores.per_sign.setdefault(sign, {key: Tally() for key in ("all", *STYLES)}), style, hit)
         if not hit:
-            scores.misses.append(miss("missed warning sign", text, sign, sorted(got)))
+            kind = "asked about, not caught" if sign in asked else "missed warning sign"
+            scores.misses.append(miss(kind, text, sign, sorted(got)))
     if item.get("negative"):
         _tally(scores.false_alarms, style, bool(got))
         if got:
@@ -228,7 +242,7 @@ def score_phrasings(items: Sequence[dict[str, Any]], parses: Sequence[dict[str, 
     """Every single-message figure, from the items and what /model/parse said about each."""
     scores = PhrasingScores()
     for item, parse in zip(items, parses, strict=True):
-        score_signs(item, predicted_signs(parse), scores)
+        score_signs(item, predicted_signs(parse), scores, signs_to_confirm(parse))
         score_entities(item, parse, scores)
         score_pain(item, parse, scores)
     return scores
@@ -247,6 +261,7 @@ def phrasing_summary(scores: PhrasingScores) -> dict[str, Any]:
         "entities": entity,
         "entity_overall": f1_scores(*totals),
         "pain_score": scores.pain.as_dict(),
+        "asked_to_confirm": dict(scores.asked),
         "misses": len(scores.misses),
     }
 
@@ -336,8 +351,8 @@ def screening_answer(state: DialogueState, scenario: dict[str, Any], groups: dic
         return "yes" if state.pending_sign in has else "no"
     if state.requested_slot != "red_flags" or not state.screening_step:
         return None
-    if state.screening_step.startswith("group:"):
-        return "yes" if has & group_members(state.screening_step.removeprefix("group:"), groups) else "no"
+    if state.screening_step.startswith(GROUP_STEPS):
+        return "yes" if has & group_members(state.screening_step.split(":", 1)[1], groups) else "no"
     if state.screening_step == "confirm":
         if not has:
             return NONE_OF_THOSE
@@ -361,7 +376,7 @@ def decide(replies: Sequence[dict[str, Any]], state: DialogueState, scenario: di
         return Decision(None, SlotAsks(), 1)
     screening = screening_answer(state, scenario, groups)
     if screening is not None:
-        rule = 2 if state.pending_sign else (3 if str(state.screening_step).startswith("group:") else 4)
+        rule = 2 if state.pending_sign else (3 if str(state.screening_step).startswith(GROUP_STEPS) else 4)
         return Decision(screening, SlotAsks(), rule)
     if state.requested_slot:
         answer, asks = slot_answer(state.requested_slot, scenario, asks)
@@ -525,7 +540,9 @@ def format_table(summary: dict[str, Any]) -> str:
     rows += [(f"  {sign}", f"plain {shown(s['plain'])}   realistic {shown(s['realistic'])}")
              for sign, s in p["per_sign"].items()]
     rows += [("False alarms (negatives with a sign)", shown(p["false_alarms"]["all"])),
-             ("Extra signs on other messages", str(p["extra_signs"]))]
+             ("Extra signs on other messages", str(p["extra_signs"])),
+             ("Signs asked about (yes/no), not decided", "on negatives {on_negatives}, on signs {on_signs}".format(
+                 **p.get("asked_to_confirm", {"on_negatives": 0, "on_signs": 0})))]
     rows += [(f"Entity F1, {t}", shown_f1(p["entities"][t]["f1"])) for t in ENTITY_TYPES]
     rows += [("Entity F1, overall (micro)", shown_f1(p["entity_overall"]["f1"])),
              ("Pain scores read right", shown(p["pain_score"])),

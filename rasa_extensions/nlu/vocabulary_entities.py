@@ -48,9 +48,9 @@ class VocabularyEntityResolver(GraphComponent, EntityExtractorMixin):
             text = message.get(TEXT) or ""
             if text.startswith("/"):
                 continue
-            intent_name = (message.get(INTENT) or {}).get("name")
+            intent = message.get(INTENT) or {}
             entities = resolve_entities(text, message.get(ENTITIES, []), self._matcher, self.name,
-                                        intent_name) if text else []
+                                        intent.get("name"), float(intent.get("confidence") or 0.0)) if text else []
             verdict = guarded_verdict(message.get(INPUT_CHECK), text, entities, self._matcher.is_english)
             if verdict:
                 self._fall_back(message, verdict)

@@ -485,3 +485,74 @@ def test_a_statement_the_classifier_took_for_an_faq_answers_the_open_question(h:
     _, _, asked_back = run(h, asked("pain_score", {"requested_slot": "symptoms"}),
                            "how many massages will i need?", "faq")
     assert asked_back == []  # a real question: the rules answer it
+
+
+# --- a message near a warning sign gets one yes/no question about it ----------------------------------------
+
+TINGLY = "it goes tingly in my bum and down the back of my left thigh"
+CHAIRS = "no, my bum goes numb on the hard chairs but its fine the second i stand up"
+
+
+def near_sign(h: SimpleNamespace, text: str, phrase: str) -> dict[str, Any]:
+    return h.entity(text, phrase, "red_flag", "saddle_numbness", role="uncertain")
+
+
+def test_a_sign_to_ask_about_in_another_answer_keeps_the_answer_and_asks_its_group(h: SimpleNamespace) -> None:
+    """Neither assumed (an emergency for a tingly buttock) nor dropped: the nerve signs' question comes next."""
+    location = h.entity(TINGLY, "bum", "pain_location", "buttock")
+    slots, texts, _ = run(h, asked("pain_location"), TINGLY, "describe_pain",
+                          entities=[near_sign(h, TINGLY, "tingly in my bum"), location])
+    assert slots["screening_step"] == "check:nerve_signs" and slots["red_flags"] is None
+    assert slots["pain_location"] == ["buttock"]
+    assert texts == [reply("check_sign")]
+
+
+def test_an_answer_that_was_not_one_is_asked_again_after_the_check(h: SimpleNamespace) -> None:
+    slots, _, _ = run(h, asked("pain_score"), TINGLY, "describe_pain",
+                      entities=[near_sign(h, TINGLY, "tingly in my bum")])
+    assert slots["screening_step"] == "check:nerve_signs" and slots["pain_score"] is None
+
+
+def test_a_no_to_the_full_list_with_a_sign_to_ask_about_asks_that_group_before_going_on(h: SimpleNamespace) -> None:
+    slots, texts, _ = run(h, asked("red_flags"), CHAIRS, "deny", entities=[near_sign(h, CHAIRS, "bum goes numb")])
+    assert slots["screening_step"] == "check:nerve_signs" and slots["red_flags"] is None
+    assert slots["screened"] is True and texts == [reply("check_sign")]
+
+
+def test_a_no_to_the_check_goes_on_with_the_questions_and_never_asks_it_again(h: SimpleNamespace) -> None:
+    events_before = [h.user_event(CHAIRS, intent="deny", entities=[near_sign(h, CHAIRS, "bum goes numb")])]
+    slots_now = asked("red_flags", {"screening_step": "check:nerve_signs", SCREENED: True})
+    user = h.user_event("no", intent="deny")
+    tracker = h.tracker(slots_now, [*events_before, user, {"event": "action", "name": "assessment_form"}],
+                        active_loop="assessment_form")
+    dispatcher = CollectingDispatcher()
+    result = h.slot_events(asyncio.run(ValidateAssessmentForm().run(dispatcher, tracker, FORM_DOMAIN)))
+    assert result["red_flags"] == [] and result["screening_step"] is None
+    assert "saddle_numbness" in result["signs_checked"] and reply("check_sign") not in h.texts(dispatcher)
+
+
+@pytest.mark.parametrize("answer,intent", [("yes", "affirm"), ("not sure", "dont_know")])
+def test_a_yes_or_not_sure_to_the_check_is_the_groups_emergency_advice(h: SimpleNamespace, answer: str,
+                                                                     intent: str) -> None:
+    slots, _, _ = run(h, asked("red_flags", {"screening_step": "check:nerve_signs", SCREENED: True}), answer, intent)
+    assert slots["screening_groups"] == ["nerve_signs"] and slots["requested_slot"] is None
+
+
+def test_describing_the_sign_again_in_answer_to_the_check_counts_as_not_sure(h: SimpleNamespace) -> None:
+    text = "no its just tingly in my bum"
+    slots, _, _ = run(h, asked("red_flags", {"screening_step": "check:nerve_signs", SCREENED: True}), text, "deny",
+                      entities=[near_sign(h, text, "tingly in my bum")])
+    assert slots["screening_groups"] == ["nerve_signs"]
+
+
+def test_a_check_before_the_full_screening_still_leads_to_the_full_list(h: SimpleNamespace) -> None:
+    """A "no" to one group never clears the whole safety check."""
+    slots, _, _ = run(h, asked("red_flags", {"screening_step": "check:nerve_signs"}), "no", "deny",
+                      candidates={"red_flags": "none"})
+    assert slots["red_flags"] is None and slots["screening_step"] is None and not slots.get("screened")
+
+
+def test_a_checked_group_is_not_asked_again_for_the_same_sign(h: SimpleNamespace) -> None:
+    slots, texts, _ = run(h, asked("pain_score", {"signs_checked": ["saddle_numbness"]}), TINGLY, "describe_pain",
+                          entities=[near_sign(h, TINGLY, "tingly in my bum")])
+    assert "screening_step" not in slots and reply("check_sign") not in texts

@@ -333,3 +333,24 @@ def test_number_with_a_time_unit_is_a_duration_not_a_score(matcher, text, phrase
     assert of(entities, "pain_score") == []
     [found] = of(entities, "duration")
     assert text[found["start"]:found["end"]] == duration
+
+
+def test_a_sign_to_ask_about_is_neither_live_nor_dropped():
+    from bot.entities import UNCERTAIN, signs_to_confirm
+
+    text = "it goes tingly in my bum on long drives"
+    entities = resolve_entities(text, [], default_matcher(), "test")
+    [sign] = [e for e in entities if e["entity"] == "red_flag"]
+    assert sign["value"] == "saddle_numbness" and sign["role"] == UNCERTAIN
+    assert live_red_flags(entities) == [] and signs_to_confirm(entities) == ["saddle_numbness"]
+    # The classifier's "warning sign" becomes a description: the assessment asks about it in its turn.
+    assert safety_intent(RED_FLAG_INTENT, entities, text) == "describe_pain"
+
+
+def test_a_statistical_span_near_a_sign_is_asked_about_too():
+    from bot.entities import UNCERTAIN
+
+    text = "my bum goes numb on the hard chairs but its fine the second i stand up"
+    found = [{"entity": "red_flag", "value": "saddle_numbness", "start": 3, "end": 16}]
+    [sign] = [e for e in resolve_entities(text, found, default_matcher(), "test") if e["entity"] == "red_flag"]
+    assert sign.get("role") == UNCERTAIN

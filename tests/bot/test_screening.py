@@ -79,3 +79,22 @@ def test_a_group_that_misses_a_sign_is_refused(tmp_path: Path) -> None:
                     "group_buttons: [{title: a, payload: deny}]\n")
     with pytest.raises(KnowledgeError, match="exactly one group"):
         default_screening.__wrapped__(tmp_path)
+
+
+@pytest.mark.parametrize("kind", ["yes", "unsure"])
+def test_a_yes_or_not_sure_to_a_one_group_check_is_that_groups_advice(kind: str) -> None:
+    step = screening_step("check:nerve_signs", kind, (), 0, default_screening())
+    assert step.groups == ("nerve_signs",)
+
+
+@pytest.mark.parametrize("kind", ["clear", "hedged"])
+def test_a_no_to_a_one_group_check_ends_it_without_the_other_groups(kind: str) -> None:
+    """The check asks one group; a no does not walk on to the next group as the by-group screening does."""
+    step = screening_step("check:nerve_signs", kind, (), 0, default_screening())
+    assert step.clear and step.next_step is None
+
+
+def test_each_sign_knows_its_group_and_each_step_its_group() -> None:
+    screening = default_screening()
+    assert screening.group_of("saddle_numbness").id == "nerve_signs"
+    assert screening.group_for_step("check:general_health").id == screening.group_for_step("group:general_health").id

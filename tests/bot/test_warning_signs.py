@@ -97,3 +97,92 @@ def test_a_long_ago_event_does_not_cancel_a_new_sign_after_a_comma() -> None:
     """"An accident four years ago, and this week both legs went numb": only the accident is in the past."""
     found = signs("I had an accident four years ago, and this week both of my legs have become numb.")
     assert found.get("bilateral_leg_symptoms") is True and not found.get("major_trauma")
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("its just my back but both my legs are tingly", "bilateral_leg_symptoms"),
+    ("it's only my back, although I did wet myself last night", "bladder_bowel"),
+    ("I feel the same as always except I can't feel my bum when I wipe", "saddle_numbness"),
+    ("i turn over and get back to sleep fine but i have had a fever all week", "fever"),
+    ("I fell down the stairs last night, nothing serious I think, but now both my legs are numb",
+     "bilateral_leg_symptoms"),
+])
+def test_a_reassurance_before_a_but_never_reaches_the_sign_after_it(text: str, sign: str) -> None:
+    """"Not mine" cues once reached the whole sentence: "just my back but both my legs are tingly" was missed."""
+    assert signs(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text", ["my mum had cancer but not me", "my dad had bowel cancer, it runs in the family"])
+def test_a_cue_that_opens_the_next_part_still_counts(text: str) -> None:
+    assert signs(text).get("cancer_history") is False
+
+
+def test_a_small_fall_is_not_a_serious_accident_wherever_the_client_says_so() -> None:
+    said = "Yes, I slipped on the ice yesterday and landed on my bottom. Nothing serious, just sore."
+    assert signs(said).get("major_trauma") is not True
+    assert signs("I came off my motorbike at 60 mph, nothing serious I hope").get("major_trauma") is True
+    assert signs("came off my bike at the lights, nothing serious").get("major_trauma") is False
+    assert signs("I came off my motorbike at 60 mph").get("major_trauma") is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("Pain is sharp. Also I cannot feel when I need toilet, this is new.", "bladder_bowel"),
+    ("I can no longer tell when I need to go to the toilet.", "bladder_bowel"),
+    ("my wife found the bed soaked this morning and i never even woke up", "bladder_bowel"),
+    ("My foot is falling down when I walk, I cannot hold it up.", "leg_weakness"),
+    ("the bit between ma legs has gone aw numb since yesterday", "saddle_numbness"),
+    ("zero sensation during sex now, i just cant feel it", "sexual_dysfunction"),
+])
+def test_kinds_of_wording_the_cold_set_showed(text: str, sign: str) -> None:
+    """Articles left out, "no longer", a partner who noticed, a foot that falls, Scots, "zero sensation"."""
+    assert signs(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("My foot is falling down when I walk", "major_trauma"),
+    ("the bit between ma legs has gone numb", "bilateral_leg_symptoms"),
+    ("had an accident in my pants on the bus", "major_trauma"),
+    ("It started by itself.", "bladder_bowel"),
+    ("had glandular fever at uni, thats about it", "fever"),
+    ("I don't take any medicines that affect my immune system.", "immunosuppression"),
+    ("turning over in bed wakes me up, then I settle again", "night_pain"),
+])
+def test_look_alikes_the_cold_set_showed(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is not True
+
+
+def test_sweating_with_chest_pain_is_the_chest_pains_not_a_fever() -> None:
+    from bot.entities import resolve_entities
+
+    def live(text: str) -> set[str]:
+        return {e["value"] for e in resolve_entities(text, [], default_matcher(), "test")
+                if e["entity"] == "red_flag" and e.get("role") is None}
+
+    assert live("feels like theres a weight on my chest and im all sweaty") == {"chest_pain"}
+    assert live("im sweaty and shivery") == {"fever"}
+
+
+def doubts(text: str) -> dict[str, bool]:
+    """Each reported warning sign: True when it is to be asked about, False when it is certain."""
+    return {m.value: m.uncertain for m in default_matcher().find(text) if m.entity == "red_flag" and not m.negated}
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("it goes tingly in my bum and down the back of my left thigh", "saddle_numbness"),
+    ("no, my bum goes numb from the hard chairs at uni but its fine the second i stand up", "saddle_numbness"),
+    ("numb bum after a three hour bike ride, back to normal by dinner", "saddle_numbness"),
+    ("my feet go numb if i sit on the toilet too long, gone in a minute when i get up", "bilateral_leg_symptoms"),
+])
+def test_near_a_sign_without_being_sure_is_asked_about(text: str, sign: str) -> None:
+    assert doubts(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("my bum is numb", "saddle_numbness"),
+    ("tingling round my bum and genitals", "saddle_numbness"),
+    ("my bum has gone numb and i cant feel the toilet paper when i wipe", "saddle_numbness"),
+    ("both my legs go numb", "bilateral_leg_symptoms"),
+    ("i cant feel my bum or my privates", "saddle_numbness"),
+])
+def test_a_place_only_the_sign_has_makes_it_certain(text: str, sign: str) -> None:
+    assert doubts(text).get(sign) is False

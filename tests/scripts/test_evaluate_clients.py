@@ -390,3 +390,28 @@ def test_an_api_token_starting_with_a_dash_reaches_rasa_as_the_token(tmp_path):
     parsed = create_argument_parser().parse_args(servers.rasa_run_arguments())
     assert parsed.auth_token == "-Xq3-token"
     assert parsed.enable_api
+
+
+def test_the_shipped_sets_file_names_existing_sets_with_known_thresholds():
+    sets = ev.load_sets(ROOT / "tests" / "evaluation" / "sets.yml")
+    assert len({one.name for one in sets}) == len(sets) >= 5
+    for one in sets:
+        assert one.phrasings.is_file() and one.scenarios.is_file()
+        assert set(one.thresholds) == set(ev.THRESHOLDS)
+
+
+def test_a_threshold_a_set_leaves_out_is_the_issues_target(tmp_path):
+    (tmp_path / "sets.yml").write_text("sets:\n  - {name: a, phrasings: p.yml, scenarios: s.yml, gate: {loops: 3}}\n")
+    [one] = ev.load_sets(tmp_path / "sets.yml")
+    assert one.thresholds["loops"] == 3.0
+    assert one.thresholds["recall"] == ev.THRESHOLDS["recall"][1]
+    assert one.phrasings == tmp_path / "p.yml"
+
+
+@pytest.mark.parametrize("text", ["sets: []\n", "nothing: 1\n",
+                                  "sets:\n  - {name: a, phrasings: p, scenarios: s, gate: {recal: 0.9}}\n",
+                                  "sets:\n  - {phrasings: p, scenarios: s}\n"])
+def test_a_malformed_sets_file_stops_before_any_server_starts(tmp_path, text):
+    (tmp_path / "sets.yml").write_text(text)
+    with pytest.raises(SystemExit):
+        ev.load_sets(tmp_path / "sets.yml")
