@@ -53,6 +53,8 @@ VAGUE_SYMPTOMS = frozenset({"dull_ache"})
 INTERRUPTIONS = ("faq", "request_human", "request_summary", "forget_me", "bot_challenge", "thank", "goodbye")
 # A question the classifier is unsure of may be an answer in other words ("between my shoulders").
 MIN_FAQ_CONFIDENCE = 0.85
+# Interruptions a classifier may hear in a plain answer ("one week" as a goodbye); explicit requests are not here.
+MISHEARD_INTERRUPTIONS = ("faq", "thank", "goodbye", "bot_challenge")
 
 
 class ValidateAssessmentForm(FormValidationAction):
@@ -91,9 +93,11 @@ class ValidateAssessmentForm(FormValidationAction):
         intent = (tracker.latest_message or {}).get("intent") or {}
         steps_aside = intent.get("name") in INTERRUPTIONS and (
             intent.get("name") != "faq" or float(intent.get("confidence") or 0) >= MIN_FAQ_CONFIDENCE)
-        if steps_aside and intent.get("name") == "faq" and self._answers_the_question(requested, tracker):
+        if steps_aside and intent.get("name") in MISHEARD_INTERRUPTIONS and self._answers_the_question(requested,
+                                                                                                      tracker):
             # "a dull ache, I've had two massages and it's no better" reads like an FAQ to the
-            # classifier, but it is not a question and it answers the one asked: take the answer.
+            # classifier, "one week" like a goodbye, but neither is a question and each answers
+            # the one asked: take the answer.
             steps_aside = False
         if steps_aside and not any(value is not None for value in values.values()):
             return []  # Rasa rejects the form for this message, and its rules take over
@@ -146,7 +150,8 @@ class ValidateAssessmentForm(FormValidationAction):
         if slot not in READERS or QUESTION.search(text):
             return False
         intent = (message.get("intent") or {}).get("name")
-        return READERS[slot](text, intent, message.get("entities") or []).kind == "answer"
+        # "nothing seems to make it better or worse" answers "what makes it worse?" as much as "lifting" does.
+        return READERS[slot](text, intent, message.get("entities") or []).kind in ("answer", "unknown")
 
     def _answer(self, slot: str, dispatcher: CollectingDispatcher, tracker: Tracker) -> dict[str, Any]:
         message = tracker.latest_message or {}
@@ -174,7 +179,7 @@ class ValidateAssessmentForm(FormValidationAction):
             dispatcher.utter_message(text=reply("noted_not_sure"))
             return {slot: UNKNOWN, ATTEMPTS: 0}
         if intent == "report_red_flag":
-            possible_warning(dispatcher)  # sounds like a warning sign no rule could name
+            possible_warning(dispatcher, tracker)  # sounds like a warning sign no rule could name
         else:
             _say_input_problem(dispatcher, message)
         return {slot: None, ATTEMPTS: attempts + 1}

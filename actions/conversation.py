@@ -35,15 +35,20 @@ SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
 PAYLOAD_CHANNELS = ("rest", "socketio")
 
 
-def session_user_events(tracker: Tracker) -> list[dict[str, Any]]:
-    """User messages since the last restart or new session."""
+def session_events(tracker: Tracker, kind: str) -> list[dict[str, Any]]:
+    """Events of one kind ("user", "bot") since the last restart or new session."""
     events: list[dict[str, Any]] = []
     for event in tracker.events:
         if event.get("event") in ("restart", "session_started"):
             events = []
-        elif event.get("event") == "user":
+        elif event.get("event") == kind:
             events.append(event)
     return events
+
+
+def session_user_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """User messages since the last restart or new session."""
+    return session_events(tracker, "user")
 
 
 def mentioned(tracker: Tracker, entity: str) -> tuple[list[str], dict[str, str]]:

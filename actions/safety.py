@@ -16,6 +16,7 @@ from actions.conversation import (
     first_emergency_group,
     needs_emergency_screening,
     reported_warning_signs,
+    session_events,
 )
 from actions.replies import send_result
 from bot.assessment import assess
@@ -33,7 +34,7 @@ class ActionSafetyTriage(Action):
         flags = reported_warning_signs(tracker)
         if not flags:
             # Never a dead end: after the cautious reply the self-check starts, or goes on where it was.
-            possible_warning(dispatcher)
+            possible_warning(dispatcher, tracker)
             return [] if tracker.active_loop.get("name") else [FollowupAction(FORM)]
         if needs_emergency_screening(tracker, flags):
             dispatcher.utter_message(text=reply("urgent_then_emergency_check"))
@@ -48,8 +49,16 @@ class ActionSafetyTriage(Action):
 
 
 
-def possible_warning(dispatcher: CollectingDispatcher) -> None:
-    """The classifier heard a warning sign we could not name: err on the side of safety."""
+def possible_warning(dispatcher: CollectingDispatcher, tracker: Tracker | None = None) -> None:
+    """The classifier heard a warning sign we could not name: err on the side of safety.
+
+    The list of emergency signs is shown once a session; after that a short reminder,
+    so a client whose wording keeps sounding like a sign is not shown the same long text again.
+    """
+    if tracker is not None and any(str(event.get("text") or "").startswith(reply("possible_warning"))
+                                   for event in session_events(tracker, "bot")):
+        dispatcher.utter_message(text=reply("possible_warning_again"))
+        return
     knowledge = default_knowledge()
     emergency = "\n".join(f"- {flag.ask}" for flag in knowledge.red_flags.values() if flag.level == "emergency")
     dispatcher.utter_message(text=reply("possible_warning") + "\n" + emergency)

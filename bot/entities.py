@@ -151,7 +151,9 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
     unsure of (``confidence``) keeps everything: "Aching." is an answer, not a goodbye.
     """
     mentions = matcher.find(text)
-    if intent in SMALL_TALK_INTENTS and confidence >= SMALL_TALK_MIN_CONFIDENCE:
+    # A statement the classifier took for an FAQ ("It is like ache.") is more likely an answer than a question.
+    statement_as_faq = intent == FAQ_INTENT and not QUESTION.search(text)
+    if intent in SMALL_TALK_INTENTS and confidence >= SMALL_TALK_MIN_CONFIDENCE and not statement_as_faq:
         mentions = [m for m in mentions if m.entity == "red_flag"]
         if intent != "affirm":
             found = [e for e in found if e.get("entity") == "red_flag"]

@@ -72,6 +72,7 @@ DETERMINERS = {"my", "the", "me", "your"}
 NEGATION_WINDOW = 6
 WIDE_DENIAL_WINDOW = 12
 WIDE_DENIAL_WORDS = {"any", "anything"}
+DENIAL_FILLERS = {"really", "even", "quite", "actually", "properly", "exactly"}
 FUZZY_MIN_LENGTH = 5
 FUZZY_RATIO = 0.84
 LOOSE_MIN_LENGTH = 4
@@ -369,7 +370,11 @@ def _denies(doc: Doc, i: int) -> bool:
     # "it's not just the back, my chest hurts too": "not just" adds, it does not deny.
     if word == "not" and i + 1 < len(doc) and doc[i + 1].lower_ in {"just", "only"}:
         return False
-    following = {doc[i + 1].norm_.lower(), doc[i + 1].lower_} if i + 1 < len(doc) else set()
+    # "don't really know if my bladder is full": a filler does not change what the cue is about.
+    j = i + 1
+    while j < len(doc) - 1 and doc[j].lower_ in DENIAL_FILLERS:
+        j += 1
+    following = {doc[j].norm_.lower(), doc[j].lower_} if j < len(doc) else set()
     if following & AUXILIARIES and i + 2 < len(doc):
         # "haven't been able to", "not been able to": the word after the auxiliary decides.
         following |= {doc[i + 2].norm_.lower(), doc[i + 2].lower_}

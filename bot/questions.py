@@ -55,7 +55,8 @@ REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_
                     "actions_unavailable", "choose_next", "screening_unclear",
                     "result_lead", "anything_else", "noted_not_sure", "urgent_then_emergency_check",
                     "consent_assumed", "screening_by_group", "check_sign",
-                    "possible_warning_go_on", "possible_warning", "contact_intro", "contact_unknown",
+                    "possible_warning_go_on", "possible_warning", "possible_warning_again", "contact_intro",
+                    "contact_unknown",
                     "contact_emergency", "no_result_yet", "forgotten", "goodbye", "you_are_welcome", "not_a_person",
                     "out_of_scope")
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -112,6 +112,8 @@ class Attribution:
     past_counts: frozenset[str]
     occupations_apply_to: frozenset[str]
     reported_by_others: tuple[tuple[str, ...], ...]
+    said_after: tuple[tuple[str, ...], ...] = ()
+    not_mine_for: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)
     minimised: tuple[tuple[str, ...], ...] = ()
     minimised_apply_to: frozenset[str] = frozenset()
 
@@ -163,6 +165,11 @@ class WarningSignDetector:
                                            uncertain))
         scope = raw.get("not_the_client") or {}
 
+        def signs_for(mapping: dict[str, Any]) -> frozenset[str]:
+            if set(mapping) - known:
+                raise KnowledgeError(f"{PATTERNS_FILE}: not_the_client: unknown signs {sorted(set(mapping) - known)}")
+            return frozenset(mapping)
+
         def signs_in(key: str) -> frozenset[str]:
             values = frozenset(_list(scope, key, "not_the_client", required=False))
             if values - known:
@@ -176,6 +183,9 @@ class WarningSignDetector:
             signs_in("jobs_apply_to"), signs_in("intentions_apply_to"), signs_in("past_counts"),
             signs_in("occupations_apply_to"),
             self._keys(_list(scope, "reported_by_others", "not_the_client", required=False)),
+            self._keys(_list(scope, "said_after", "not_the_client", required=False)),
+            {sign: self._keys(_list(scope.get("not_mine_for") or {}, sign, "not_the_client: not_mine_for"))
+             for sign in sorted(signs_for(scope.get("not_mine_for") or {}))},
             self._keys(_list(scope, "minimised", "not_the_client", required=False)), signs_in("minimised_apply_to"))
         self.explained_by: dict[str, list[tuple[str, tuple[tuple[str, ...], ...]]]] = {}
         for entry in raw.get("explained_by") or []:
@@ -296,7 +306,9 @@ class WarningSignDetector:
                     and not _occurrences(keys[cue_end:start], scope.reported_by_others) \
                     and not FIRST_PERSON & set(keys[window_start:cue_start]):
                 return False
-        if _cue_in_clause(keys, scope.not_mine, start, end):
+        if _cue_in_clause(keys, scope.not_mine, start, end) or _cue_after(keys, scope.said_after, start, end):
+            return False
+        if _cue_in_clause(keys, scope.not_mine_for.get(value, ()), start, end):
             return False
         if value in scope.minimised_apply_to and any(
                 not HOPED & set(keys[e:e + 3]) and not (s > 0 and keys[s - 1] == "not")
@@ -315,7 +327,7 @@ class WarningSignDetector:
             sentence = doc[sentence_start:sentence_end].text
             if LONG_AGO_PATTERN.search(sentence) or _any_within(keys, scope.long_ago, sentence_start, sentence_end):
                 return False
-            if _cue_in_clause(keys, scope.resolved, start, end):
+            if _cue_in_clause(keys, scope.resolved, start, end) or _cue_after(keys, scope.resolved, start, end):
                 return False
         return True
 
@@ -399,12 +411,19 @@ def _cue_in_clause(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], star
     """A cue in the sign's own part of the sentence, up to a "but", "although", "except"...
 
     "it's just my back but both my legs are tingly": the contrast starts a new statement,
-    so a cue before it never reaches the sign after it (nor the other way round). A cue
-    that itself opens the next part ("my mum had cancer but not me") counts.
+    so a cue before it never reaches the sign after it (nor the other way round; the cues
+    that speak back about a sign, "my mum had cancer but not me", are ``said_after``).
     """
     first, last = _sentence(keys, start, end, CONTRAST_BREAKS)
-    return _any_within(keys, phrases, first, last) or any(
-        s == last and keys[s] in CONTRAST_BREAKS for s, _ in _occurrences(keys, phrases))
+    return _any_within(keys, phrases, first, last)
+
+
+def _cue_after(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: int, end: int) -> bool:
+    """A cue in the sign's clause, or after the sign in the same sentence, even past a "but"
+    ("a fever in January but nothing since"); never one before the sign in an earlier clause."""
+    first, _ = _sentence(keys, start, end, CONTRAST_BREAKS)
+    _, last = _sentence(keys, start, end, SENTENCE_ENDS)
+    return _any_within(keys, phrases, first, last)
 
 
 def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:

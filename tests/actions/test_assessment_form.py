@@ -556,3 +556,24 @@ def test_a_checked_group_is_not_asked_again_for_the_same_sign(h: SimpleNamespace
     slots, texts, _ = run(h, asked("pain_score", {"signs_checked": ["saddle_numbness"]}), TINGLY, "describe_pain",
                           entities=[near_sign(h, TINGLY, "tingly in my bum")])
     assert "screening_step" not in slots and reply("check_sign") not in texts
+
+
+@pytest.mark.parametrize("intent", ["goodbye", "thank", "faq", "bot_challenge"])
+def test_a_plain_answer_the_classifier_took_for_small_talk_answers_the_question(h: SimpleNamespace,
+                                                                                intent: str) -> None:
+    """"one week" heard as a goodbye once got "take care" and the same question three times."""
+    text = "one week"
+    duration = h.entity(text, "one week", "duration", "one week")
+    slots, _, result = run(h, asked("pain_duration"), text, intent, entities=[duration], confidence=0.95)
+    assert result != [] and slots["pain_duration"] == "one week"
+
+
+def test_nothing_makes_it_worse_heard_as_a_question_is_still_the_answer(h: SimpleNamespace) -> None:
+    slots, _, result = run(h, asked("activities"), "nothing seems to make it better or worse", "faq",
+                           confidence=0.95)
+    assert result != [] and slots["activities"] == "unknown"
+
+
+def test_a_real_goodbye_during_the_form_is_left_to_the_rules(h: SimpleNamespace) -> None:
+    _, _, result = run(h, asked("pain_duration"), "ok thanks bye", "goodbye", confidence=0.95)
+    assert result == []

@@ -199,3 +199,16 @@ def test_the_cautious_message_lists_the_emergency_signs_in_the_knowledge_files_o
     assert lead == reply("possible_warning")
     assert signs == [f"- {flag.ask}" for flag in KNOWLEDGE.red_flags.values() if flag.level == "emergency"]
     assert second == reply("possible_warning_go_on")
+
+
+def test_the_list_of_emergency_signs_is_shown_once_a_session_then_a_short_reminder(h: SimpleNamespace) -> None:
+    """A wording that keeps sounding like a sign once showed the same long list three times in a row."""
+    first = CollectingDispatcher()
+    possible_warning(first, h.tracker({}, []))
+    shown = h.texts(first)[0]
+    again = CollectingDispatcher()
+    possible_warning(again, h.tracker({}, [{"event": "bot", "text": shown}]))
+    assert h.texts(again) == [reply("possible_warning_again")]
+    after_restart = CollectingDispatcher()
+    possible_warning(after_restart, h.tracker({}, [{"event": "bot", "text": shown}, {"event": "restart"}]))
+    assert h.texts(after_restart)[0] == shown

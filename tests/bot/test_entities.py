@@ -354,3 +354,17 @@ def test_a_statistical_span_near_a_sign_is_asked_about_too():
     found = [{"entity": "red_flag", "value": "saddle_numbness", "start": 3, "end": 16}]
     [sign] = [e for e in resolve_entities(text, found, default_matcher(), "test") if e["entity"] == "red_flag"]
     assert sign.get("role") == UNCERTAIN
+
+
+def test_a_statement_taken_for_an_faq_keeps_what_it_says():
+    """"It is like ache." answers "how does it feel?"; only a real question loses its vocabulary."""
+    kept = resolve_entities("It is like ache.", [], default_matcher(), "test", intent="faq", confidence=0.95)
+    assert [e["value"] for e in kept if e["entity"] == "symptom"] == ["dull_ache"]
+    asked = resolve_entities("does massage help an ache?", [], default_matcher(), "test", intent="faq",
+                             confidence=0.95)
+    assert not [e for e in asked if e["entity"] == "symptom"]
+
+
+def test_a_small_talk_guess_the_classifier_doubts_keeps_the_answer():
+    kept = resolve_entities("Aching.", [], default_matcher(), "test", intent="goodbye", confidence=0.3)
+    assert [e["value"] for e in kept if e["entity"] == "symptom"] == ["dull_ache"]

@@ -217,3 +217,29 @@ def test_no_message_text_in_logs(servers: Servers) -> None:
     for part in canary.split():
         if len(part) > 4:
             assert part not in logs, f"{part!r} leaked into the logs"
+
+
+def test_a_tingly_buttock_is_asked_about_then_the_check_goes_on(servers: Servers) -> None:
+    """Near a warning sign without being sure: one plain yes/no question, never an emergency assumed or a sign lost."""
+    sender = new_sender()
+    servers.say(sender, "hi, my backside hurts on long drives")
+    servers.say(sender, "yes lets start")
+    feel_question = servers.say(sender, "no none of those")
+    assert "how does it feel" in texts(feel_question).lower()
+    check = servers.say(sender, "it goes tingly in my bum and down the back of my left thigh")
+    assert assessment(check) is None
+    assert "check" in texts(check).lower() and "numbness around your bottom" in texts(check).lower()
+    going_on = servers.say(sender, "no")
+    assert assessment(going_on) is None
+    assert "0" in texts(going_on) and "10" in texts(going_on)  # the pain score, the next question
+
+
+def test_a_yes_to_the_check_is_the_emergency_advice(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi, my backside hurts on long drives")
+    servers.say(sender, "yes lets start")
+    servers.say(sender, "no none of those")
+    servers.say(sender, "it goes tingly in my bum and down the back of my left thigh")
+    result = assessment(servers.say(sender, "yes"))
+    assert result is not None and result["triage"] == "emergency"
+    assert result["screening_groups"] == ["nerve_signs"] and result["culprits"] == []
