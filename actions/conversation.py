@@ -14,6 +14,7 @@ from rasa_sdk import Tracker
 
 from bot.answers import tells_recent_injury
 from bot.assessment import UNKNOWN, AssessmentInput
+from bot.cautions import read_cautions
 from bot.entities import NEGATED, UNCERTAIN
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
@@ -137,6 +138,7 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
         duration=duration if isinstance(duration, str) and duration != UNKNOWN else None,
         inflammation=tracker.get_slot("inflammation") == "yes", words=words,
         recent_injury=any(tells_recent_injury(text) for text in said), previous_treatment=read_treatment(said),
+        cautions=read_cautions(said),
         screening_groups=[g for g in tracker.get_slot(GROUPS) or [] if isinstance(g, str)
                           and g in {group.id for group in default_screening().groups}],
     )

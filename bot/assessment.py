@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from bot.cautions import default_cautions
 from bot.clinic import Clinic, default_clinic
 from bot.culprits import rank_culprits
 from bot.duration import parse_duration
@@ -52,6 +53,8 @@ class AssessmentInput:
     no_change_after_two_sessions: bool = False
     # Treatment already had for this pain (bot/treatment.py); its rules set the two flags above.
     previous_treatment: PreviousTreatment = field(default_factory=PreviousTreatment)
+    # What the therapist must know before a session (ids of cautions.yml, bot/cautions.py).
+    cautions: list[str] = field(default_factory=list)
     words: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -77,6 +80,19 @@ def _severity(pain_score: int | None, description: str | None) -> str | None:
     return "severe" if word_severity == "severe" else score_severity
 
 
+def _advice(decision: Any, knowledge: Knowledge, fill: dict[str, str]) -> str:
+    """What to do: the level's advice, or the signs' own where every sign of that level has one.
+
+    A sign with its own advice ("call your midwife or maternity unit now") says where to go
+    better than the level's general line; a level reached by a sign without one keeps it.
+    """
+    at_level = [knowledge.red_flags[flag] for flag in decision.red_flags
+                if knowledge.red_flags[flag].level == decision.level]
+    own = [flag.advice for flag in at_level if flag.advice]
+    lines = own if at_level and len(own) == len(at_level) else own + [knowledge.levels[decision.level].action]
+    return " ".join(" ".join(line.format(**fill).split()) for line in dict.fromkeys(lines))
+
+
 def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Clinic | None = None,
            today: date | None = None) -> dict[str, Any]:
     knowledge = knowledge or default_knowledge()
@@ -99,6 +115,11 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
     groups = list(dict.fromkeys(data.screening_groups))
     flagged = tuple((screening.group(g).level, screening.group(g).reason) for g in groups)
     treatment = data.previous_treatment
+    cautions = default_cautions()
+    unknown_cautions = [c for c in data.cautions if c not in cautions]
+    if unknown_cautions:
+        raise UnknownValueError("caution", unknown_cautions[0], sorted(cautions))
+    known_cautions = list(dict.fromkeys(data.cautions))
     decision = triage(SafetyFacts(tuple(red_flags), tuple(symptoms), data.pain_score, severity, inflammation,
                                   data.recent_injury, data.spasm_not_releasing or treatment.spasm_not_releasing,
                                   flagged), knowledge)
@@ -112,8 +133,7 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
     fill = {"emergency_number": clinic.emergency_number, "clinic_name": clinic.name}
     return {
         "triage": decision.level,
-        "triage_advice": {"title": level.title, "action": " ".join(level.action.format(**fill).split()),
-                          "colour": level.colour},
+        "triage_advice": {"title": level.title, "action": _advice(decision, knowledge, fill), "colour": level.colour},
         "triage_reasons": list(decision.reasons),
         "red_flags": list(decision.red_flags),
         "screening_groups": groups,
@@ -127,6 +147,8 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
         "inflammation": inflammation,
         "recent_injury": data.recent_injury,
         "previous_treatment": treatment.as_dict(),
+        "cautions": known_cautions,
+        "therapist_notes": [cautions[key].tell for key in known_cautions],
         "suggestions": suggestions,
         "disclaimer": " ".join(knowledge.messages["disclaimer"].format(**fill).split()),
     }

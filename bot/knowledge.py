@@ -32,7 +32,7 @@ PLACEHOLDERS = {"emergency_number": "911", "clinic_name": "the clinic"}
 TEMPLATE_FIELDS = {
     "summary_why": ("reasons",), "summary_muscle": ("number", "name", "where"), "muscle_why": ("why",),
     "summary_facts": ("facts",), "summary_pain_score": ("score", "severity"), "summary_severity": ("severity",),
-    "summary_duration": ("duration", "category"), "summary_next_steps": (),
+    "summary_duration": ("duration", "category"), "summary_next_steps": (), "summary_tell_therapist": (),
     "reason_in_their_words": ("words", "reason"), "reason_plain": ("reason",),
     "contact_booking_url": ("value",), "contact_phone": ("value",), "contact_email": ("value",),
     "contact_opening_hours": ("value",),
@@ -61,6 +61,7 @@ class RedFlag:
     label: str
     ask: str
     phrases: tuple[str, ...]
+    advice: str = ""  # said before the level's own advice when the sign is there ("call your midwife now")
 
 
 @dataclass(frozen=True)
@@ -183,7 +184,11 @@ def _load_red_flags(directory: Path) -> dict[str, RedFlag]:
         _require(entry, ("level", "label", "ask"), where)
         if entry["level"] not in RED_FLAG_LEVELS:
             raise KnowledgeError(f"{where}: level must be one of {', '.join(RED_FLAG_LEVELS)}")
-        flags[value] = RedFlag(value, entry["level"], entry["label"], entry["ask"], _phrases(entry, where))
+        advice = entry.get("advice", "")
+        if not isinstance(advice, str):
+            raise KnowledgeError(f"{where}: advice must be text")
+        flags[value] = RedFlag(value, entry["level"], entry["label"], entry["ask"], _phrases(entry, where),
+                               " ".join(advice.split()))
     return flags
 
 

@@ -149,6 +149,10 @@ class VocabularyMatcher:
                         self.single_words.setdefault(word, (entity, value))
         self.matcher.add(label, patterns)
 
+    def doc(self, text: str) -> Doc:
+        """The message as the matcher reads it (lemmas in ``norm_``, dropped g's and feelings mended)."""
+        return self._doc(text)
+
     def _doc(self, text: str) -> Doc:
         doc = self.nlp(text)
         for token in doc:

@@ -64,6 +64,10 @@ def summary_messages(result: Mapping[str, Any], knowledge: Knowledge | None = No
         first.append("")
         first.append(facts)
     second = []
+    if result.get("therapist_notes"):
+        second.append(knowledge.say("summary_tell_therapist"))
+        second.extend(f"- {note}" for note in result["therapist_notes"])
+        second.append("")
     if result["suggestions"]:
         second.append(knowledge.say("summary_next_steps"))
         second.extend(f"- {item['text']}" for item in result["suggestions"])

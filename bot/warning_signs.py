@@ -205,10 +205,10 @@ class WarningSignDetector:
             return False
         doubt = sign.uncertain
         first, last = _sentence(keys, start, end, SENTENCE_ENDS)
-        vague = [(s, e) for s, e in _occurrences(keys, doubt.places) if first <= s and e <= last]
+        vague = [(s, e) for s, e in occurrences(keys, doubt.places) if first <= s and e <= last]
         sure_places = tuple(place for rule in sign.rules for place in rule.places if place not in doubt.places)
         if any(first <= s and e <= last and not any(vs <= s < ve for vs, ve in vague)
-               for s, e in _occurrences(keys, sure_places)):
+               for s, e in occurrences(keys, sure_places)):
             return False
         if _any_within(keys, doubt.passing, first, last):
             return True
@@ -224,6 +224,10 @@ class WarningSignDetector:
         return bool(keys) and any(by in present and keys[0] in phrases
                                   for by, phrases in self.explained_by.get(value, []))
 
+    def phrase_keys(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
+        """Phrases as the patterns are matched: one tuple of lemmas each (for other lists, like the cautions)."""
+        return self._keys(phrases)
+
     def _keys(self, phrases: Sequence[str]) -> tuple[tuple[str, ...], ...]:
         return tuple(dict.fromkeys(tuple(self.token_key(token) for token in doc if not token.is_space)
                                    for doc in self._nlp.pipe(phrases)))
@@ -238,7 +242,7 @@ class WarningSignDetector:
     def excepted(self, keys: list[str], value: str, start: int, end: int) -> bool:
         """Whether tokens ``start:end`` fall in one of the sign's exceptions ("chest of drawers")."""
         return any(s < end and start < e for sign in self.signs if sign.value == value
-                   for rule in sign.rules for s, e in _occurrences(keys, rule.exceptions))
+                   for rule in sign.rules for s, e in occurrences(keys, rule.exceptions))
 
     def detect(self, doc: Doc) -> list[Detection]:
         """Every sign found, at most once per sign, preferring a reading that is not denied."""
@@ -246,7 +250,7 @@ class WarningSignDetector:
         found: dict[str, Detection] = {}
         for sign in self.signs:
             candidates = [Detection(sign.value, start, end, False, ((start, end),))
-                          for start, end in _occurrences(keys, sign.alone)
+                          for start, end in occurrences(keys, sign.alone)
                           if not self.excepted(keys, sign.value, start, end)]
             for rule in sign.rules:
                 candidates += self._rule_hits(doc, keys, sign.value, rule)
@@ -259,10 +263,10 @@ class WarningSignDetector:
         return sorted(found.values(), key=lambda d: d.start)
 
     def _rule_hits(self, doc: Doc, keys: list[str], value: str, rule: Rule) -> list[Detection]:
-        excluded = {i for start, end in _occurrences(keys, rule.exceptions) for i in range(start, end)}
-        places = [(s, e) for s, e in _occurrences(keys, rule.places) if not excluded & set(range(s, e))]
+        excluded = {i for start, end in occurrences(keys, rule.exceptions) for i in range(start, end)}
+        places = [(s, e) for s, e in occurrences(keys, rule.places) if not excluded & set(range(s, e))]
         # An exception takes its words out as feelings too ("nothing wrong in the bedroom").
-        feelings = [(s, e) for s, e in _occurrences(keys, rule.feelings) if not excluded & set(range(s, e))]
+        feelings = [(s, e) for s, e in occurrences(keys, rule.feelings) if not excluded & set(range(s, e))]
         hits = []
         for place_start, place_end in places:
             for feeling_start, feeling_end in feelings:
@@ -290,8 +294,11 @@ class WarningSignDetector:
         return any(keys[i] in DENIALS and not _describes_loss(keys, i) for i in range(start, end)
                    if i not in inside_own)
 
-    def belongs_to_client(self, doc: Doc, keys: list[str], value: str, start: int, end: int) -> bool:
+    def belongs_to_client(self, doc: Doc, keys: list[str], value: str, start: int, end: int,
+                          past_counts: bool | None = None) -> bool:
         """False for someone else's sign, a past event, a job or an intention (the rules of ``not_the_client``).
+
+        ``past_counts``: whether the past is part of it, for a ``value`` that is not a sign (a caution).
 
         Someone else named shortly before the sign takes it, unless the client speaks of
         themselves in between ("my wife says I have a fever", "me and my partner tried").
@@ -300,10 +307,10 @@ class WarningSignDetector:
         sentence_start, sentence_end = _sentence(keys, start, end)
         window_start = max(sentence_start, start - scope.window)
         on_behalf = bool(ON_BEHALF.search(doc.text))
-        for cue_start, cue_end in _occurrences(keys, scope.others):
+        for cue_start, cue_end in occurrences(keys, scope.others):
             if window_start <= cue_start and cue_end <= start and (not on_behalf or keys[cue_start] in PETS) \
                     and not FIRST_PERSON_BETWEEN & set(keys[cue_end:start]) \
-                    and not _occurrences(keys[cue_end:start], scope.reported_by_others) \
+                    and not occurrences(keys[cue_end:start], scope.reported_by_others) \
                     and not FIRST_PERSON & set(keys[window_start:cue_start]):
                 return False
         if _cue_in_clause(keys, scope.not_mine, start, end) or _cue_after(keys, scope.said_after, start, end):
@@ -312,18 +319,18 @@ class WarningSignDetector:
             return False
         if value in scope.minimised_apply_to and any(
                 not HOPED & set(keys[e:e + 3]) and not (s > 0 and keys[s - 1] == "not")
-                for s, e in _occurrences(keys, scope.minimised)):
+                for s, e in occurrences(keys, scope.minimised)):
             return False
         if value in scope.jobs_apply_to and _cue_in_clause(keys, scope.jobs, start, end):
             return False
         if value in scope.occupations_apply_to and _cue_in_clause(keys, scope.occupations, start, end):
             return False
         if value in scope.intentions_apply_to:
-            for cue_start, cue_end in _occurrences(keys, scope.intentions):
+            for cue_start, cue_end in occurrences(keys, scope.intentions):
                 denied = any(k in DENIALS for k in keys[max(sentence_start, cue_start - 3):cue_start])
                 if sentence_start <= cue_start and cue_end <= sentence_end and not denied:
                     return False
-        if value not in scope.past_counts:
+        if not (value in scope.past_counts if past_counts is None else past_counts):
             sentence = doc[sentence_start:sentence_end].text
             if LONG_AGO_PATTERN.search(sentence) or _any_within(keys, scope.long_ago, sentence_start, sentence_end):
                 return False
@@ -345,7 +352,7 @@ def _describes_loss(keys: list[str], i: int) -> bool:
                                               and i + 2 < len(keys) and keys[i + 2] in LOSS_AFTER_DENIAL)
 
 
-def _occurrences(keys: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
+def occurrences(keys: Sequence[str], phrases: Iterable[tuple[str, ...]]) -> list[tuple[int, int]]:
     """Token ranges where one of the phrases stands, determiners optional inside it."""
     found = []
     for phrase in phrases:
@@ -429,6 +436,6 @@ def _cue_after(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: i
 def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:
     """One of the phrases stands between ``start`` and ``end``, and is not itself denied ("not just my back")."""
     return any(start <= s and e <= end and not (s > 0 and keys[s - 1] == "not")
-               for s, e in _occurrences(keys, phrases))
+               for s, e in occurrences(keys, phrases))
 
 

@@ -274,6 +274,12 @@
       })));
     }
 
+    var notes = asList(result.therapist_notes).map(asText).filter(Boolean);
+    if (notes.length) {
+      card.append(el('h4', { text: say('card_tell_therapist') }));
+      card.append(el('ul', { class: 'bpw-notes' }, notes.map(function (note) { return el('li', { text: note }); })));
+    }
+
     var steps = asList(result.suggestions).map(function (s) { return asText(s && s.text); }).filter(Boolean);
     if (steps.length) {
       card.append(el('h4', { text: say('card_next_steps') }));

@@ -219,3 +219,29 @@ def test_previous_treatment_follows_the_seeds_rules(knowledge: Knowledge) -> Non
     helped = assess(AssessmentInput(activities=["lifting"], previous_treatment=PreviousTreatment(3, "better")),
                     knowledge)
     assert "no_change_after_two_sessions" not in [item["id"] for item in helped["suggestions"]]
+
+
+def test_a_sign_with_its_own_advice_says_where_to_go(run: Run, knowledge: Knowledge) -> None:
+    """Pregnancy's warning signs send the client to the midwife; a clot's to a doctor today, not in a day or two."""
+    pregnancy = run(red_flags=["pregnancy_warning_signs"])
+    assert pregnancy["triage"] == "emergency"
+    assert "midwife or maternity unit" in pregnancy["triage_advice"]["action"]
+    assert "emergency department" not in pregnancy["triage_advice"]["action"]
+    clot = run(red_flags=["clot_signs"])
+    assert clot["triage"] == "urgent" and "today" in clot["triage_advice"]["action"]
+    assert "short of breath" in clot["triage_advice"]["action"]
+    both = run(red_flags=["pregnancy_warning_signs", "saddle_numbness"])
+    action = both["triage_advice"]["action"]
+    assert "midwife" in action and knowledge.levels["emergency"].action.split("{")[0].strip() in action
+
+
+def test_cautions_reach_the_result_as_ids_and_as_lines_for_the_therapist(run: Run) -> None:
+    result = run(cautions=["skin_at_site", "pregnancy", "pregnancy"])
+    assert result["cautions"] == ["skin_at_site", "pregnancy"]
+    assert len(result["therapist_notes"]) == 2 and all(result["therapist_notes"])
+    assert run()["cautions"] == [] and run()["therapist_notes"] == []
+
+
+def test_an_unknown_caution_is_refused(run: Run) -> None:
+    with pytest.raises(UnknownValueError):
+        run(cautions=["juggling"])

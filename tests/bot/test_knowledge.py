@@ -123,7 +123,7 @@ GUIDE = {
                 "burning", "swelling", "heat_redness", "uneven_hips"],
     "red_flag": ["bladder_bowel", "saddle_numbness", "bilateral_leg_symptoms", "leg_weakness", "sexual_dysfunction",
                  "major_trauma", "chest_pain", "fever", "weight_loss", "cancer_history", "night_pain",
-                 "immunosuppression", "structural_change"],
+                 "immunosuppression", "structural_change", "clot_signs", "pregnancy_warning_signs"],
 }
 
 

@@ -167,3 +167,12 @@ def test_a_result_without_the_facts_still_reads(run: Run, knowledge: Knowledge) 
     result = run(pain_score=3, duration="3 weeks", **MUSCLE_PICTURE)
     bare = {key: value for key, value in result.items() if key not in ("pain_score", "severity", "duration")}
     assert summary_messages(bare, knowledge) == summary_messages(run(**MUSCLE_PICTURE), knowledge)
+
+
+def test_what_the_therapist_must_know_comes_before_the_next_steps(run: Run, knowledge: Knowledge) -> None:
+    result = run(cautions=["pregnancy", "blood_thinners"])
+    second = summary_messages(result, knowledge)[1].splitlines()
+    start = second.index(knowledge.say("summary_tell_therapist"))
+    assert second[start + 1:start + 3] == [f"- {note}" for note in result["therapist_notes"]]
+    assert start < second.index(knowledge.say("summary_next_steps"))
+    assert knowledge.say("summary_tell_therapist") not in render_summary(run(), knowledge)

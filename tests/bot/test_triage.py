@@ -6,8 +6,9 @@ from bot.assessment import UnknownValueError
 from bot.suggestions import choose_suggestions
 
 EMERGENCY_FLAGS = ["bladder_bowel", "saddle_numbness", "bilateral_leg_symptoms", "leg_weakness",
-                   "sexual_dysfunction", "major_trauma", "chest_pain"]
-URGENT_FLAGS = ["fever", "weight_loss", "cancer_history", "night_pain", "immunosuppression", "structural_change"]
+                   "sexual_dysfunction", "major_trauma", "chest_pain", "pregnancy_warning_signs"]
+URGENT_FLAGS = ["fever", "weight_loss", "cancer_history", "night_pain", "immunosuppression", "structural_change",
+                "clot_signs"]
 def suggestion_ids(result):
     return [item["id"] for item in result["suggestions"]]
 

@@ -186,3 +186,25 @@ def test_near_a_sign_without_being_sure_is_asked_about(text: str, sign: str) -> 
 ])
 def test_a_place_only_the_sign_has_makes_it_certain(text: str, sign: str) -> None:
     assert doubts(text).get(sign) is False
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("my left calf is swollen and hot and really sore", "clot_signs"),
+    ("the doctor thinks it might be a DVT", "clot_signs"),
+    ("im 30 weeks pregnant and ive had some bleeding this morning", "pregnancy_warning_signs"),
+    ("my waters broke an hour ago and my back is killing me", "pregnancy_warning_signs"),
+    ("im pregnant and my bump keeps going tight every few minutes", "pregnancy_warning_signs"),
+])
+def test_the_signs_of_a_clot_and_of_trouble_in_pregnancy(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("I'm 20 weeks pregnant and my lower back aches when I stand", "pregnancy_warning_signs"),
+    ("when i was pregnant i had bad back pain", "pregnancy_warning_signs"),
+    ("my calf is tight after running", "clot_signs"),
+    ("both calves ache after the run", "clot_signs"),
+    ("my mum had a blood clot", "clot_signs"),
+])
+def test_pregnancy_itself_and_a_sore_calf_are_not_those_signs(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is not True

@@ -243,3 +243,28 @@ def test_a_yes_to_the_check_is_the_emergency_advice(servers: Servers) -> None:
     result = assessment(servers.say(sender, "yes"))
     assert result is not None and result["triage"] == "emergency"
     assert result["screening_groups"] == ["nerve_signs"] and result["culprits"] == []
+
+
+def test_a_caution_said_in_passing_reaches_the_result_for_the_therapist(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi, my lower back on the left hurts when i lift things, im 20 weeks pregnant")
+    servers.say(sender, "yes lets start")
+    servers.say(sender, "no none of those")
+    servers.say(sender, "a dull ache")
+    servers.say(sender, "about a 4")
+    servers.say(sender, "2 weeks")
+    replies = servers.say(sender, "no")
+    result = assessment(replies)
+    assert result is not None and result["cautions"] == ["pregnancy"]
+    assert result["therapist_notes"] and result["therapist_notes"][0] in texts(replies)
+
+
+def test_a_swollen_hot_calf_is_same_day_advice_and_no_muscles(servers: Servers) -> None:
+    sender = new_sender()
+    result = assessment(servers.say(sender, "my back aches and my left calf is swollen and hot since yesterday"))
+    if result is None:  # an urgent sign first asks the emergency signs, two yes/no questions
+        servers.say(sender, "no")
+        result = assessment(servers.say(sender, "no"))
+    assert result is not None and result["triage"] == "urgent"
+    assert "clot_signs" in result["red_flags"] and result["culprits"] == []
+    assert "today" in result["triage_advice"]["action"]
