@@ -25,8 +25,8 @@ SHARED_MESSAGES = ("disclaimer", "summary_facts", "summary_pain_score", "summary
 REQUIRED = ("greeting", "launcher", "title", "new_chat", "new_chat_label", "close", "close_label",
             "conversation_label", "message_label", "send", "choices_label", "you_said", "assistant_said",
             "buttons_below", "opens_in_new_tab", "card_kicker", "card_title", "card_why", "card_muscles",
-            "card_next_steps", "card_tell_therapist", "print", "print_heading", "status_connecting", "status_lost", "status_unreachable",
-            "status_failed", "status_new_chat")
+            "card_next_steps", "card_tell_therapist", "print", "print_heading", "status_connecting", "status_lost",
+            "status_unreachable", "status_failed", "status_new_chat")
 
 
 @lru_cache(maxsize=1)
