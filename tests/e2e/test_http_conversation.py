@@ -219,14 +219,22 @@ def test_no_message_text_in_logs(servers: Servers) -> None:
             assert part not in logs, f"{part!r} leaked into the logs"
 
 
-def test_a_tingly_buttock_is_asked_about_then_the_check_goes_on(servers: Servers) -> None:
-    """Near a warning sign without being sure: one plain yes/no question, never an emergency assumed or a sign lost."""
+TINGLY_BUM = "it goes tingly in my bum and down the back of my left thigh"
+
+
+def tingly_buttock_check(servers: Servers) -> tuple[str, list[dict]]:
+    """A conversation that reaches "how does it feel?" and answers it near a warning sign: the check's replies."""
     sender = new_sender()
     servers.say(sender, "hi, my backside hurts on long drives")
     servers.say(sender, "yes lets start")
     feel_question = servers.say(sender, "no none of those")
     assert "how does it feel" in texts(feel_question).lower()
-    check = servers.say(sender, "it goes tingly in my bum and down the back of my left thigh")
+    return sender, servers.say(sender, TINGLY_BUM)
+
+
+def test_a_tingly_buttock_is_asked_about_then_the_check_goes_on(servers: Servers) -> None:
+    """Near a warning sign without being sure: one plain yes/no question, never an emergency assumed or a sign lost."""
+    sender, check = tingly_buttock_check(servers)
     assert assessment(check) is None
     assert "check" in texts(check).lower() and "numbness around your bottom" in texts(check).lower()
     going_on = servers.say(sender, "no")
@@ -235,11 +243,7 @@ def test_a_tingly_buttock_is_asked_about_then_the_check_goes_on(servers: Servers
 
 
 def test_a_yes_to_the_check_is_the_emergency_advice(servers: Servers) -> None:
-    sender = new_sender()
-    servers.say(sender, "hi, my backside hurts on long drives")
-    servers.say(sender, "yes lets start")
-    servers.say(sender, "no none of those")
-    servers.say(sender, "it goes tingly in my bum and down the back of my left thigh")
+    sender, _ = tingly_buttock_check(servers)
     result = assessment(servers.say(sender, "yes"))
     assert result is not None and result["triage"] == "emergency"
     assert result["screening_groups"] == ["nerve_signs"] and result["culprits"] == []
