@@ -187,13 +187,14 @@ class ValidateAssessmentForm(FormValidationAction):
     @staticmethod
     def _cleared(dispatcher: CollectingDispatcher, tracker: Tracker, step: str | None,
                  known: list[str]) -> dict[str, Any]:
-        """The screening said "no": a sign still to ask about comes next, then the full check if it never ran."""
+        """The screening said "no": a sign its answer came near is asked about, then the full check if it never ran."""
         checked = list(tracker.get_slot(CHECKED) or [])
         screening = default_screening()
         if (step or "").startswith(CHECK_PREFIX):
             checked += [sign for sign in screening.group_for_step(step).members if sign not in checked]
         screened = bool(tracker.get_slot(SCREENED)) or not (step or "").startswith(CHECK_PREFIX)
-        told = [sign for entities in _session_entities(tracker) for sign in signs_to_confirm(entities)]
+        # Only the answer itself: a sign the client came near before this question was in the list just answered.
+        told = signs_to_confirm((tracker.latest_message or {}).get("entities") or [])
         tracker.slots[CHECKED], tracker.slots[STEP] = checked, None
         check = _check_to_ask(tracker, told)
         if check:

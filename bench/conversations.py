@@ -27,7 +27,7 @@ class Target:
 
 
 # A full self-assessment: consent, red-flag screening, location and activity in one
-# message, how it feels, score, duration, inflammation, the result, one FAQ and a goodbye.
+# message, how it feels, score, duration, inflammation, the intake, the result, one FAQ and a goodbye.
 PROJECT_CONVERSATION = (
     Turn("hi", "not a diagnosis"),
     Turn("yes lets start", "safety check"),
@@ -36,7 +36,8 @@ PROJECT_CONVERSATION = (
     Turn("just a dull ache", "0"),
     Turn("about a 6", "how long"),
     Turn("3 weeks", "swelling"),
-    Turn("no", "quadratus lumborum"),
+    Turn("no", "for your therapist"),
+    Turn("none of these", "quadratus lumborum"),
     Turn("how many sessions will i need?", "four"),
     Turn("thanks bye", "take care"),
 )
@@ -55,7 +56,7 @@ _PROJECT_FOLLOW_UPS = (
     Turn("what are the benefits of massage?", "circulation"),
     Turn("thank you", None),
 )
-PROJECT_LONG = PROJECT_CONVERSATION[:8] + _PROJECT_FOLLOW_UPS * 4  # 48 turns
+PROJECT_LONG = PROJECT_CONVERSATION[:9] + _PROJECT_FOLLOW_UPS * 4  # 49 turns
 
 # The moodbot of `rasa init`: greet, mood_unhappy, affirm/deny, goodbye, bot_challenge.
 STARTER_CONVERSATION = (

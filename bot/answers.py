@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from bot.cautions import read_cautions
 from bot.duration import parse_duration
 from bot.entities import NEGATED, live_red_flags
 from bot.pain import parse_pain_score
@@ -215,6 +216,19 @@ def _reader_for_places(kind: str) -> Callable[[str | None, str | None, Sequence[
 
 
 # The reader of each question but the safety check (which has its own steps: bot.screening).
+def read_intake(text: str | None, intent: str | None, entities: Sequence[Entity]) -> Reading:
+    """The cautions named (bot/cautions.py), none, not sure, or unclear (a bare "yes" says not which)."""
+    named = read_cautions([_text(text)])
+    if named:
+        return Reading("answer", named)
+    text = _text(text)
+    if is_unsure(text, intent):
+        return Reading("unknown")
+    if intent == "deny" or _NO.search(text) or _WIDE_DENIAL.search(text) or says_none_apply(text):
+        return Reading("answer", [])
+    return UNCLEAR
+
+
 READERS: dict[str, Callable[[str | None, str | None, Sequence[Entity]], Reading]] = {
     "consent": read_consent,
     "pain_location": _reader_for_places("pain_location"),
@@ -223,6 +237,7 @@ READERS: dict[str, Callable[[str | None, str | None, Sequence[Entity]], Reading]
     "pain_score": read_pain_score,
     "pain_duration": read_duration,
     "inflammation": read_inflammation,
+    "intake": read_intake,
 }
 
 

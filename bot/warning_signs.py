@@ -434,8 +434,9 @@ def _cue_after(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: i
 
 
 def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:
-    """One of the phrases stands between ``start`` and ``end``, and is not itself denied ("not just my back")."""
-    return any(start <= s and e <= end and not (s > 0 and keys[s - 1] == "not")
+    """One of the phrases stands between ``start`` and ``end``, and is not itself denied ("not just my back",
+    "it never goes if I move")."""
+    return any(start <= s and e <= end and not (s > 0 and keys[s - 1] in DENIALS)
                for s, e in occurrences(keys, phrases))
 
 

@@ -94,3 +94,17 @@ def test_places_and_activities():
 def test_a_fresh_injury_in_the_swelling_answer_is_a_yes(text: str) -> None:
     """Any everyday word for a fall or a strain, with a day in the last three, answers the injury part."""
     assert read_inflammation(text, None, []).value == YES
+
+
+@pytest.mark.parametrize("text,intent,kind,value", [
+    ("none", "deny", "answer", []),
+    ("nothing like that", "deny", "answer", []),
+    ("im pregnant", "describe_pain", "answer", ["pregnancy"]),
+    ("I take warfarin and I have eczema on my back", "describe_pain", "answer", ["blood_thinners", "skin_at_site"]),
+    ("not sure", "dont_know", "unknown", None),
+    ("yes", "affirm", "unclear", None),
+])
+def test_the_intake_answer_names_the_cautions_or_says_none(text: str, intent: str, kind: str, value) -> None:
+    from bot.answers import Reading, read_intake
+
+    assert read_intake(text, intent, []) == Reading(kind, value)

@@ -208,3 +208,32 @@ def test_the_signs_of_a_clot_and_of_trouble_in_pregnancy(text: str, sign: str) -
 ])
 def test_pregnancy_itself_and_a_sore_calf_are_not_those_signs(text: str, sign: str) -> None:
     assert signs(text).get(sign) is not True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("im 34 wks and getting tightenings every 10 mins with the back pain", "pregnancy_warning_signs"),
+    ("pregnant and feverish and shivery, my back hurts", "pregnancy_warning_signs"),
+    ("preggo and it stings when i pee, plus lower back ache", "pregnancy_warning_signs"),
+    ("28 weeks along, it burns when i wee", "pregnancy_warning_signs"),
+    ("my heart area hurts and im all sweaty, back too", "chest_pain"),
+    ("left leg just gave way under me going down the stairs", "leg_weakness"),
+    ("It started in my right leg, but now my left leg tingles as well.", "bilateral_leg_symptoms"),
+    ("i dont get the urge to wee at all anymore, i just go by the clock", "bladder_bowel"),
+])
+def test_kinds_of_wording_the_late_set_showed(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("left leg just gave way under me going down the stairs", "major_trauma"),
+    ("my left leg hurts too", "bilateral_leg_symptoms"),
+    ("my back is sore when i bend to one side", "structural_change"),
+    ("it's a bit worse at night but it goes if I roll onto my side", "night_pain"),
+    ("nothing unusual in the bedroom department either, all working", "sexual_dysfunction"),
+])
+def test_look_alikes_the_late_set_showed(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is not True
+
+
+def test_a_denied_reassurance_is_no_reassurance() -> None:
+    assert signs("its worse at night and it never goes if i move").get("night_pain") is True

@@ -48,7 +48,10 @@ def test_full_assessment_quadratus_lumborum(servers: Servers) -> None:
     inflammation_question = servers.say(sender, "3 weeks")
     assert "swelling" in texts(inflammation_question).lower()
 
-    result_replies = servers.say(sender, "no")
+    intake_question = servers.say(sender, "no")
+    assert "for your therapist" in texts(intake_question).lower() and assessment(intake_question) is None
+
+    result_replies = servers.say(sender, "none of those")
     result = assessment(result_replies)
     assert result is not None, result_replies
     assert result["triage"] == "massage_ok"
@@ -77,7 +80,7 @@ def test_treatment_told_in_passing_changes_the_advice(servers: Servers) -> None:
     answers = {"shall we start": "yes lets start", "anything else": "check my back please",
                "safety check": "no none of those", "how does it feel": "just a dull ache",
                "how bad": "about a 5, ive had two massages for this and its no better",
-               "how long": "since yesterday", "swelling": "no"}
+               "how long": "since yesterday", "swelling": "no", "for your therapist": "none"}
     replies = servers.say(sender, f"hi, {OPENING_PAIN}, i pulled it yesterday")
     for _ in range(10):
         if assessment(replies) is not None:
@@ -204,7 +207,8 @@ def test_twenty_conversations_survive_kill_9_mid_message(servers: Servers) -> No
             # Its message was lost with the server (never stored): the client sends it again.
             assert "how long" in texts(servers.say(sender, "about 4/10")).lower()
         servers.say(sender, "a couple of months")
-        result = assessment(servers.say(sender, "no"))
+        servers.say(sender, "no")
+        result = assessment(servers.say(sender, "none"))
         assert result is not None, sender
         assert result["culprits"][0]["muscle"] == "hamstrings"
         assert result["pain_score"] == 4 and result["duration"]["category"] == "subacute"
@@ -257,9 +261,10 @@ def test_a_caution_said_in_passing_reaches_the_result_for_the_therapist(servers:
     servers.say(sender, "a dull ache")
     servers.say(sender, "about a 4")
     servers.say(sender, "2 weeks")
-    replies = servers.say(sender, "no")
+    servers.say(sender, "no")
+    replies = servers.say(sender, "and I'm on warfarin")
     result = assessment(replies)
-    assert result is not None and result["cautions"] == ["pregnancy"]
+    assert result is not None and result["cautions"] == ["pregnancy", "blood_thinners"]
     assert result["therapist_notes"] and result["therapist_notes"][0] in texts(replies)
 
 

@@ -242,7 +242,10 @@ def test_sms_full_assessment_with_numbered_options(messaging: Messaging) -> None
     inflammation = phone.say("3 weeks")
     assert "1. Yes" in inflammation and "2. No" in inflammation and "3. Not sure" in inflammation
 
-    status, result = phone.send("2")
+    intake = phone.say("2")
+    assert "for your therapist" in intake.lower() and "1. None of these" in intake
+
+    status, result = phone.send("1")
     assert status == 204
     summary = [body for body in result if "Quadratus lumborum" in body or "not a diagnosis" in body]
     assert 1 <= len(summary) <= 2, result

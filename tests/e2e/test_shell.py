@@ -198,7 +198,11 @@ def test_whole_assessment_in_the_terminal(shell: Shell) -> None:
     assert "swelling, heat or redness" in inflammation_question, inflammation_question
     assert shell.choices == ["Yes", "No", "Not sure", FREE_TEXT_CHOICE]
 
-    summary = shell.choose("No")
+    intake_question = shell.choose("No")
+    assert "for your therapist" in intake_question, intake_question
+    assert shell.choices == ["None of these", "Not sure", FREE_TEXT_CHOICE]
+
+    summary = shell.choose("None of these")
     words = squashed(summary)
     assert MASSAGE_OK in words, summary
     assert "1. Quadratus lumborum (QL)" in words, summary

@@ -64,7 +64,8 @@ def test_full_assessment_over_socketio_delivers_the_assessment_payload(servers: 
         visitor.say("no, none of them", until="10")
         visitor.say("6", until="How long")
         visitor.say("about two months", until="swelling")
-        replies = visitor.say("no", until="Here is your summary")
+        visitor.say("no", until="for your therapist")
+        replies = visitor.say("none of these", until="Here is your summary")
         payloads = [item["assessment"] for item in replies if isinstance(item, dict) and "assessment" in item]
         assert payloads, replies
         assert payloads[0]["culprits"][0]["muscle"] == "piriformis"
