@@ -174,7 +174,11 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
             e["entity"] == "red_flag" and e["value"] == mention.value and e.get("role") != NEGATED
             for e in overlapping) and not (mention.uncertain and any(e["entity"] == "red_flag" for e in overlapping))
         if contains or hides_warning:
-            resolved = [e for e in resolved if e not in overlapping] + [_from_mention(mention, extractor)]
+            # Another warning sign reported in the same words stays: "pregnant and I have a high
+            # temperature" is a fever and a warning sign in pregnancy, and neither may hide the other.
+            replaced = [e for e in overlapping if not (mention.entity == "red_flag" and e["entity"] == "red_flag"
+                                                       and e["value"] != mention.value and e.get("role") is None)]
+            resolved = [e for e in resolved if e not in replaced] + [_from_mention(mention, extractor)]
     present = {e["value"] for e in resolved if e["entity"] == "red_flag" and e.get("role") != NEGATED}
     resolved = [e for e in resolved if e["entity"] != "red_flag" or e.get("role") == NEGATED
                 or not matcher.detector.explained(e["value"], text[e["start"]:e["end"]], present)]

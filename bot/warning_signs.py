@@ -422,7 +422,7 @@ def _cue_in_clause(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], star
     that speak back about a sign, "my mum had cancer but not me", are ``said_after``).
     """
     first, last = _sentence(keys, start, end, CONTRAST_BREAKS)
-    return _any_within(keys, phrases, first, last)
+    return _any_within(keys, phrases, first, last, outside=(start, end))
 
 
 def _cue_after(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: int, end: int) -> bool:
@@ -430,13 +430,15 @@ def _cue_after(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: i
     ("a fever in January but nothing since"); never one before the sign in an earlier clause."""
     first, _ = _sentence(keys, start, end, CONTRAST_BREAKS)
     _, last = _sentence(keys, start, end, SENTENCE_ENDS)
-    return _any_within(keys, phrases, first, last)
+    return _any_within(keys, phrases, first, last, outside=(start, end))
 
 
-def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int) -> bool:
+def _any_within(keys: Sequence[str], phrases: Iterable[tuple[str, ...]], start: int, end: int,
+                outside: tuple[int, int] | None = None) -> bool:
     """One of the phrases stands between ``start`` and ``end``, and is not itself denied ("not just my back",
     "it never goes if I move")."""
     return any(start <= s and e <= end and not (s > 0 and keys[s - 1] in DENIALS)
+               and not (outside and s < outside[1] and outside[0] < e)  # the sign's own words are no cue
                for s, e in occurrences(keys, phrases))
 
 

@@ -368,3 +368,12 @@ def test_a_statement_taken_for_an_faq_keeps_what_it_says():
 def test_a_small_talk_guess_the_classifier_doubts_keeps_the_answer():
     kept = resolve_entities("Aching.", [], default_matcher(), "test", intent="goodbye", confidence=0.3)
     assert [e["value"] for e in kept if e["entity"] == "symptom"] == ["dull_ache"]
+
+
+def test_two_signs_told_in_the_same_words_are_both_kept():
+    """"pregnant and I have a high temperature": the longer reading once replaced the fever, the fever it."""
+    text = "I am pregnant and I have a high temperature and back pain."
+    start, end = text.index("high"), text.index(" and back")
+    found = [{"entity": "red_flag", "value": "high temperature", "start": start, "end": end}]
+    assert set(live_red_flags(resolve_entities(text, found, default_matcher(), "test"))) == {
+        "pregnancy_warning_signs", "fever"}
