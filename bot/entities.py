@@ -46,6 +46,12 @@ def _entity(kind: str, value: str, start: int, end: int, extractor: str, negated
     return entity
 
 
+def _nested(start: int, end: int, other_start: int, other_end: int) -> bool:
+    """One span inside the other: a sign told inside another's words ("pregnant and I have a high temperature").
+    Two readings that only share a word ("hot and cold sweats") are one sign, not both."""
+    return (start <= other_start and other_end <= end) or (other_start <= start and end <= other_end)
+
+
 def _overlaps(start: int, end: int, taken: Iterable[tuple[int, int]]) -> bool:
     return any(start < other_end and other_start < end for other_start, other_end in taken)
 
@@ -176,8 +182,9 @@ def resolve_entities(text: str, found: list[Entity], matcher: VocabularyMatcher,
         if contains or hides_warning:
             # Another warning sign reported in the same words stays: "pregnant and I have a high
             # temperature" is a fever and a warning sign in pregnancy, and neither may hide the other.
-            replaced = [e for e in overlapping if not (mention.entity == "red_flag" and e["entity"] == "red_flag"
-                                                       and e["value"] != mention.value and e.get("role") is None)]
+            replaced = [e for e in overlapping if not (
+                mention.entity == "red_flag" and e["entity"] == "red_flag" and e["value"] != mention.value
+                and e.get("role") is None and _nested(mention.start, mention.end, e["start"], e["end"]))]
             resolved = [e for e in resolved if e not in replaced] + [_from_mention(mention, extractor)]
     present = {e["value"] for e in resolved if e["entity"] == "red_flag" and e.get("role") != NEGATED}
     resolved = [e for e in resolved if e["entity"] != "red_flag" or e.get("role") == NEGATED

@@ -334,7 +334,7 @@ class WarningSignDetector:
             sentence = doc[sentence_start:sentence_end].text
             if LONG_AGO_PATTERN.search(sentence) or _any_within(keys, scope.long_ago, sentence_start, sentence_end):
                 return False
-            if _cue_in_clause(keys, scope.resolved, start, end) or _cue_after(keys, scope.resolved, start, end):
+            if _cue_after(keys, scope.resolved, start, end):
                 return False
         return True
 
@@ -422,7 +422,7 @@ def _cue_in_clause(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], star
     that speak back about a sign, "my mum had cancer but not me", are ``said_after``).
     """
     first, last = _sentence(keys, start, end, CONTRAST_BREAKS)
-    return _any_within(keys, phrases, first, last, outside=(start, end))
+    return _any_within(keys, phrases, first, last)
 
 
 def _cue_after(keys: Sequence[str], phrases: Sequence[tuple[str, ...]], start: int, end: int) -> bool:

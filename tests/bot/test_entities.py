@@ -377,3 +377,9 @@ def test_two_signs_told_in_the_same_words_are_both_kept():
     found = [{"entity": "red_flag", "value": "high temperature", "start": start, "end": end}]
     assert set(live_red_flags(resolve_entities(text, found, default_matcher(), "test"))) == {
         "pregnancy_warning_signs", "fever"}
+
+
+def test_readings_that_only_share_a_word_are_one_sign():
+    """"hot and cold sweats" is a fever; the chest's "cold sweat" shares a word with it, not a meaning."""
+    text = "ugh my back again, and i feel rotten, hot and cold sweats all night"
+    assert live_red_flags(resolve_entities(text, [], default_matcher(), "test")) == ["fever"]
