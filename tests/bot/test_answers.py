@@ -108,3 +108,18 @@ def test_the_intake_answer_names_the_cautions_or_says_none(text: str, intent: st
     from bot.answers import Reading, read_intake
 
     assert read_intake(text, intent, []) == Reading(kind, value)
+
+
+@pytest.mark.parametrize("text,recent", [
+    ("I missed the bottom step two days ago and went over on my side", True),
+    ("slipped on the ice yesterday", True),
+    ("on saturday i pulled something at the gym", True),
+    ("I hurt my back lifting three weeks ago", False),
+    ("the pain went down my leg yesterday", False),
+    ("it started yesterday, no injury", False),
+])
+def test_an_injury_in_the_last_days_is_told_in_many_ways(text: str, recent: bool) -> None:
+    """A recent injury sends the client to a doctor before massage, whichever question it is told in."""
+    from bot.answers import tells_recent_injury
+
+    assert tells_recent_injury(text) is recent

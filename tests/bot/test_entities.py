@@ -383,3 +383,11 @@ def test_readings_that_only_share_a_word_are_one_sign():
     """"hot and cold sweats" is a fever; the chest's "cold sweat" shares a word with it, not a meaning."""
     text = "ugh my back again, and i feel rotten, hot and cold sweats all night"
     assert live_red_flags(resolve_entities(text, [], default_matcher(), "test")) == ["fever"]
+
+
+@pytest.mark.parametrize("text,score", [("months, maybe 6", None), ("2 weeks, maybe 3", None),
+                                        ("about 3 weeks and its a 6", "6"), ("weeks, 6/10 though", "6")])
+def test_a_number_after_a_length_of_time_is_that_time_not_a_rating(text, score):
+    """"months, maybe 6" once overwrote a pain score of 7 with 6, and the triage with it."""
+    scores = [e["value"] for e in resolve_entities(text, [], default_matcher(), "test") if e["entity"] == "pain_score"]
+    assert scores == ([] if score is None else [score])
