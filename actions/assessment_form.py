@@ -42,6 +42,7 @@ from bot.knowledge import SAFETY_LEVELS
 from bot.pain import parse_pain_score
 from bot.questions import reply
 from bot.screening import CHECK_PREFIX, GROUP_PREFIX, default_screening, screening_step
+from bot.treatment import read_treatment
 
 REQUESTED_SLOT = "requested_slot"
 # The third answer that cannot be read is recorded as "not sure" (after two re-asks).
@@ -82,6 +83,9 @@ class ValidateAssessmentForm(FormValidationAction):
         told = inflammation_already_told(e for event in _session_entities(tracker) for e in event)
         if told and tracker.get_slot("inflammation") is None:
             values["inflammation"] = told
+        treatment = read_treatment(event.get("text") for event in session_user_events(tracker))
+        if treatment.told and tracker.get_slot("treatment") is None:
+            values["treatment"] = treatment.as_slot()  # "I've had two massages, no better": not asked again
         flags = values.get("red_flags") or []
         if flags and needs_emergency_screening(tracker, flags):
             # The urgent sign is kept in the session; the safety question stays open for the emergency groups.

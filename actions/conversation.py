@@ -19,7 +19,7 @@ from bot.entities import NEGATED, UNCERTAIN
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
 from bot.screening import default_screening
-from bot.treatment import read_treatment
+from bot.treatment import PreviousTreatment, read_treatment
 
 SLOT_FOR_ENTITY = {"activity": "activities", "pain_location": "pain_location", "symptom": "symptoms",
                    "red_flag": "red_flags"}
@@ -137,7 +137,8 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
         red_flags=gathered["red_flag"], pain_score=pain_score, pain_description=pain_words,
         duration=duration if isinstance(duration, str) and duration != UNKNOWN else None,
         inflammation=tracker.get_slot("inflammation") == "yes", words=words,
-        recent_injury=any(tells_recent_injury(text) for text in said), previous_treatment=read_treatment(said),
+        recent_injury=any(tells_recent_injury(text) for text in said),
+        previous_treatment=read_treatment(said).joined(PreviousTreatment.from_slot(tracker.get_slot("treatment"))),
         cautions=read_cautions(said),
         screening_groups=[g for g in tracker.get_slot(GROUPS) or [] if isinstance(g, str)
                           and g in {group.id for group in default_screening().groups}],

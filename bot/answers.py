@@ -20,6 +20,7 @@ from bot.duration import parse_duration
 from bot.entities import NEGATED, live_red_flags
 from bot.pain import parse_pain_score
 from bot.screening import says_none_apply
+from bot.treatment import read_treatment_answer
 
 UNKNOWN = "unknown"
 YES, NO = "yes", "no"
@@ -229,6 +230,28 @@ def read_intake(text: str | None, intent: str | None, entities: Sequence[Entity]
     return UNCLEAR
 
 
+_NO_TREATMENT = re.compile(r"\b(?:not yet|never|haven'?t|have not|havent|not had|no treatment|nothing yet|"
+                           r"first time|none yet)\b", re.IGNORECASE)
+
+
+def read_treatment_question(text: str | None, intent: str | None, entities: Sequence[Entity]) -> Reading:
+    """Sessions and how they went ("twice, no better"), none ("not yet"), not sure, or unclear.
+
+    A bare "yes" is an answer too: treatment was had, how many and how it went not said.
+    """
+    text = _text(text)
+    told = read_treatment_answer(text)
+    if told.told:
+        return Reading("answer", told.as_slot())
+    if is_unsure(text, intent):
+        return Reading("unknown")
+    if intent == "deny" or _NO.search(text) or _NO_TREATMENT.search(text) or _WIDE_DENIAL.search(text):
+        return Reading("answer", {**told.as_slot(), "sessions": 0})
+    if intent == "affirm" or _YES.search(text) or _YES_INSIDE.search(text):
+        return Reading("answer", told.as_slot())
+    return UNCLEAR
+
+
 READERS: dict[str, Callable[[str | None, str | None, Sequence[Entity]], Reading]] = {
     "consent": read_consent,
     "pain_location": _reader_for_places("pain_location"),
@@ -237,6 +260,7 @@ READERS: dict[str, Callable[[str | None, str | None, Sequence[Entity]], Reading]
     "pain_score": read_pain_score,
     "pain_duration": read_duration,
     "inflammation": read_inflammation,
+    "treatment": read_treatment_question,
     "intake": read_intake,
 }
 

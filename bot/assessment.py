@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from bot.cautions import default_cautions
+from bot.cautions import default_cautions, treatment_cautions
 from bot.clinic import Clinic, default_clinic
 from bot.culprits import rank_culprits
 from bot.duration import parse_duration
@@ -20,6 +20,7 @@ from bot.knowledge import MUSCLE_LEVELS, Knowledge, default_knowledge
 from bot.pain import severity_for_score, severity_from_words
 from bot.screening import default_screening
 from bot.suggestions import choose_suggestions
+from bot.summary import describe_treatment
 from bot.treatment import PreviousTreatment
 from bot.triage import SafetyFacts, triage
 
@@ -119,7 +120,7 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
     unknown_cautions = [c for c in data.cautions if c not in cautions]
     if unknown_cautions:
         raise UnknownValueError("caution", unknown_cautions[0], sorted(cautions))
-    known_cautions = list(dict.fromkeys(data.cautions))
+    known_cautions = list(dict.fromkeys([*data.cautions, *treatment_cautions(treatment)]))
     decision = triage(SafetyFacts(tuple(red_flags), tuple(symptoms), data.pain_score, severity, inflammation,
                                   data.recent_injury, data.spasm_not_releasing or treatment.spasm_not_releasing,
                                   flagged), knowledge)
@@ -147,6 +148,7 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
         "inflammation": inflammation,
         "recent_injury": data.recent_injury,
         "previous_treatment": treatment.as_dict(),
+        "treatment_told": describe_treatment(treatment.as_dict(), knowledge),
         "cautions": known_cautions,
         "therapist_notes": [cautions[key].tell for key in known_cautions],
         "suggestions": suggestions,

@@ -22,7 +22,9 @@ from bot.language import default_matcher, is_negated
 from bot.warning_signs import occurrences
 
 CAUTIONS_FILE = "cautions.yml"
-REQUIRED = ("label", "tell", "phrases", "source")
+REQUIRED = ("label", "tell", "source")
+# Facts of the treatment reader (bot/treatment.py) that a caution may stand for instead of phrases.
+TREATMENT_FACTS = ("lasting_soreness",)
 
 
 @dataclass(frozen=True)
@@ -32,6 +34,7 @@ class Caution:
     tell: str
     history: bool
     phrases: tuple[str, ...]
+    from_treatment: str | None = None
 
 
 @lru_cache(maxsize=1)
@@ -45,20 +48,25 @@ def default_cautions(directory: Path = KNOWLEDGE_DIR) -> dict[str, Caution]:
         missing = [field for field in REQUIRED if not (entry or {}).get(field)]
         if missing:
             raise KnowledgeError(f"{CAUTIONS_FILE}: {key}: missing {', '.join(missing)}")
-        phrases = entry["phrases"]
-        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+        fact = entry.get("from_treatment")
+        if fact is not None and fact not in TREATMENT_FACTS:
+            raise KnowledgeError(f"{CAUTIONS_FILE}: {key}: from_treatment must be one of {', '.join(TREATMENT_FACTS)}")
+        phrases = entry.get("phrases", [] if fact else None)
+        if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases) or \
+                not (phrases or fact):
             raise KnowledgeError(f"{CAUTIONS_FILE}: {key}: phrases must be a list of words or phrases")
         if not isinstance(entry.get("history", False), bool):
             raise KnowledgeError(f"{CAUTIONS_FILE}: {key}: history must be true or false")
         cautions[key] = Caution(key, " ".join(entry["label"].split()), " ".join(entry["tell"].split()),
-                                entry.get("history", False), tuple(p.strip().lower() for p in phrases))
+                                entry.get("history", False), tuple(p.strip().lower() for p in phrases), fact)
     return cautions
 
 
 @lru_cache(maxsize=1)
 def _phrase_keys() -> dict[str, tuple[tuple[str, ...], ...]]:
     detector = default_matcher().detector
-    return {key: detector.phrase_keys(caution.phrases) for key, caution in default_cautions().items()}
+    return {key: detector.phrase_keys(caution.phrases) for key, caution in default_cautions().items()
+            if caution.phrases}
 
 
 def read_cautions(texts: Iterable[str | None]) -> list[str]:
@@ -80,3 +88,9 @@ def read_cautions(texts: Iterable[str | None]) -> list[str]:
                     told.add(key)
                     break
     return [key for key in default_cautions() if key in told]
+
+
+def treatment_cautions(facts: object) -> list[str]:
+    """The cautions that stand for a fact of the treatment reader ("still sore three days after")."""
+    return [key for key, caution in default_cautions().items()
+            if caution.from_treatment and getattr(facts, caution.from_treatment, False) is True]

@@ -36,6 +36,9 @@ TEMPLATE_FIELDS = {
     "reason_in_their_words": ("words", "reason"), "reason_plain": ("reason",),
     "contact_booking_url": ("value",), "contact_phone": ("value",), "contact_email": ("value",),
     "contact_opening_hours": ("value",),
+    "summary_treatment": ("treatment",), "summary_treatment_change": ("treatment", "change"),
+    "treatment_none": (), "treatment_one": (), "treatment_sessions": ("sessions",), "treatment_some": (),
+    "treatment_better": (), "treatment_no_change": (), "treatment_worse": (),
 }
 FIXED_MESSAGES = ("disclaimer", "culprits_intro", "culprits_caveat", "no_culprits")
 

@@ -16,7 +16,7 @@ from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_know
 from bot.screening import CONFIRM, default_screening
 
 ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "symptoms", "pain_score",
-                    "pain_duration", "inflammation", "intake")
+                    "pain_duration", "inflammation", "treatment", "intake")
 
 
 # Terminal chat (rasa shell) cuts the line that carries buttons at the screen's width.

@@ -42,6 +42,21 @@ def _muscle_part(result: Mapping[str, Any], knowledge: Knowledge) -> list[str]:
     return lines
 
 
+def describe_treatment(treatment: Mapping[str, Any] | None, knowledge: Knowledge) -> str | None:
+    """"2 sessions of treatment so far (no change)", or None when nothing was told."""
+    treatment = treatment or {}
+    sessions, change = treatment.get("sessions"), treatment.get("change")
+    if sessions is None and change in (None, "unknown"):
+        return None
+    if sessions == 0:
+        return knowledge.say("treatment_none")
+    said = knowledge.say("treatment_one") if sessions == 1 else (
+        knowledge.say("treatment_sessions", sessions=sessions) if sessions else knowledge.say("treatment_some"))
+    if change in ("better", "no_change", "worse"):
+        return knowledge.say("summary_treatment_change", treatment=said, change=knowledge.say(f"treatment_{change}"))
+    return knowledge.say("summary_treatment", treatment=said)
+
+
 def _facts_line(result: Mapping[str, Any], knowledge: Knowledge) -> str | None:
     facts = []
     if result.get("pain_score") is not None:
@@ -52,6 +67,9 @@ def _facts_line(result: Mapping[str, Any], knowledge: Knowledge) -> str | None:
     if duration.get("days") is not None:
         facts.append(knowledge.say("summary_duration", duration=describe_days(duration["days"]),
                                    category=duration["category"]))
+    treatment = result.get("treatment_told")
+    if treatment:
+        facts.append(treatment)
     return knowledge.say("summary_facts", facts=", ".join(facts)) if facts else None
 
 

@@ -29,7 +29,14 @@ ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "
 VAGUE_COUNTS = {"a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3, "several": 3, "a": 1, "an": 1,
                 "one": 1}
 _SENTENCES = re.compile(r"[^.!?;\n]+[.!?;\n]*")
-
+# Two days or more, or 36 hours or more: soreness after a session that lasts "well past a day and a half".
+_LASTING = re.compile(r"\b(?:(?P<count>\d+|two|three|four|five|six|seven|a few|few|a couple of|couple of|several)\s+"
+                      r"(?P<unit>days?|hours?|hrs?)|(?:a|one|all|the whole)\s+week|days (?:after|later|on))\b",
+                      re.IGNORECASE)
+# In answer to "have you had treatment?", "twice" or "3 times" count the sessions without naming them.
+_TIMES = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|"
+                    r"a couple of|a few|couple of|few|several)\s*(?:times|x|goes|lots))\b", re.IGNORECASE)
+_TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 
 @dataclass(frozen=True)
@@ -37,10 +44,12 @@ class PreviousTreatment:
     sessions: int | None = None
     change: str = UNKNOWN
     spasm_not_releasing: bool = False
+    lasting_soreness: bool = False
 
     @property
     def told(self) -> bool:
-        return self.sessions is not None or self.change != UNKNOWN or self.spasm_not_releasing
+        return self.sessions is not None or self.change != UNKNOWN or self.spasm_not_releasing or \
+            self.lasting_soreness
 
     @property
     def no_change_after_two_sessions(self) -> bool:
@@ -49,6 +58,30 @@ class PreviousTreatment:
 
     def as_dict(self) -> dict[str, object]:
         return {"sessions": self.sessions, "change": self.change}
+
+    def as_slot(self) -> dict[str, object]:
+        """Everything read, for the form's slot (the payload shows only ``as_dict``)."""
+        return {**self.as_dict(), "spasm_not_releasing": self.spasm_not_releasing,
+                "lasting_soreness": self.lasting_soreness}
+
+    @classmethod
+    def from_slot(cls, value: object) -> PreviousTreatment:
+        """The slot's value back; anything else (not asked, "unknown") tells nothing."""
+        if not isinstance(value, dict):
+            return cls()
+        sessions = value.get("sessions")
+        change = value.get("change")
+        return cls(sessions if isinstance(sessions, int) and not isinstance(sessions, bool) and sessions >= 0 else None,
+                   change if change in CHANGES else UNKNOWN, value.get("spasm_not_releasing") is True,
+                   value.get("lasting_soreness") is True)
+
+    def joined(self, later: PreviousTreatment) -> PreviousTreatment:
+        """Two readings together: the most sessions named, the later change when it tells one."""
+        counts = [n for n in (self.sessions, later.sessions) if n is not None]
+        return PreviousTreatment(max(counts) if counts else None,
+                                 later.change if later.change != UNKNOWN else self.change,
+                                 self.spasm_not_releasing or later.spasm_not_releasing,
+                                 self.lasting_soreness or later.lasting_soreness)
 
 
 def _alternatives(phrases: Iterable[str]) -> str:
@@ -63,6 +96,8 @@ class TreatmentPhrases:
     ordinal: re.Pattern[str]
     changes: tuple[tuple[str, re.Pattern[str]], ...]
     spasm: re.Pattern[str]
+    sore: re.Pattern[str]
+    after_session: re.Pattern[str]
 
 
 def _phrase_list(raw: dict, key: str, where: str) -> list[str]:
@@ -79,14 +114,18 @@ def treatment_phrases(directory: Path = KNOWLEDGE_DIR) -> TreatmentPhrases:
     if not isinstance(change, dict) or set(change) != set(CHANGES):
         raise KnowledgeError(f"{TREATMENT_FILE}: change must list exactly {', '.join(CHANGES)}")
     words = _alternatives(_phrase_list(raw, "session_words", ""))
+    treatments = _alternatives(_phrase_list(raw, "treatments", ""))
     counts = _alternatives([*VAGUE_COUNTS, *EXACT_NUMBER_WORDS, *map(str, range(1, 21))])
     return TreatmentPhrases(
-        treatments=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'treatments', ''))})\b", re.IGNORECASE),
+        treatments=re.compile(rf"\b(?:{treatments})\b", re.IGNORECASE),
         counted=re.compile(rf"\b(?P<count>{counts})\s+(?:\w+\s+)?(?:{words})\b", re.IGNORECASE),
         ordinal=re.compile(rf"\b(?P<ordinal>{_alternatives(ORDINALS)})\s+(?:\w+\s+)?(?:{words})\b", re.IGNORECASE),
         changes=tuple((name, re.compile(rf"\b(?:{_alternatives(_phrase_list(change, name, 'change.'))})\b",
                                         re.IGNORECASE)) for name in CHANGES),
         spasm=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'spasm_not_releasing', ''))})\b", re.IGNORECASE),
+        sore=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'sore', ''))})\b", re.IGNORECASE),
+        after_session=re.compile(rf"\b(?:after|since|from|following)\s+(?:\w+\s+){{0,3}}?(?:{treatments})\b",
+                                 re.IGNORECASE),
     )
 
 
@@ -98,23 +137,49 @@ def _count(match: re.Match[str]) -> int:
     return VAGUE_COUNTS.get(word) or EXACT_NUMBER_WORDS.get(word, 1)
 
 
+def _lasts(sentence: str) -> bool:
+    """A time of two days or more (36 hours or more) in the sentence."""
+    for match in _LASTING.finditer(sentence):
+        count = (match.group("count") or "").lower()
+        if not count:
+            return True
+        number = int(count) if count.isdigit() else VAGUE_COUNTS.get(count) or EXACT_NUMBER_WORDS.get(count, 2)
+        if (match.group("unit") or "").lower().startswith("h"):
+            if number >= 36:
+                return True
+        elif number >= 2:
+            return True
+    return False
+
+
+def _read_sentence(sentence: str, phrases: TreatmentPhrases, answers_the_question: bool) -> PreviousTreatment:
+    named = [_count(m) for m in phrases.counted.finditer(sentence)]
+    named += [ORDINALS[m.group("ordinal").lower()] for m in phrases.ordinal.finditer(sentence)]
+    if answers_the_question:
+        named += [_TIMES_WORDS.get((m.group("word") or "").lower()) or _count(m) for m in _TIMES.finditer(sentence)]
+    change = next((name for name, pattern in phrases.changes if pattern.search(sentence)), UNKNOWN)
+    # "still sore three days after my massage"; "sore for 3 weeks, had 2 massages" is the pain itself.
+    sore = bool(phrases.sore.search(sentence) and phrases.after_session.search(sentence)) and _lasts(sentence)
+    return PreviousTreatment(max(named) if named else None, change, bool(phrases.spasm.search(sentence)), sore)
+
+
 def read_treatment(messages: Iterable[str | None]) -> PreviousTreatment:
-    """Sessions (the most named), how it went (the latest said) and a spasm that would not let go."""
+    """Sessions (the most named), how it went (the latest said), a spasm that would not let go, lasting soreness."""
     phrases = treatment_phrases()
-    sessions: int | None = None
-    change = UNKNOWN
-    spasm = False
+    told = PreviousTreatment()
     for message in messages:
         for sentence in _SENTENCES.findall(message or ""):
             # A question about treatment ("does massage make it worse?") tells nothing of the client's own.
             if QUESTION.search(sentence) or not phrases.treatments.search(sentence):
                 continue
-            spasm = spasm or bool(phrases.spasm.search(sentence))
-            named = [_count(m) for m in phrases.counted.finditer(sentence)]
-            named += [ORDINALS[m.group("ordinal").lower()] for m in phrases.ordinal.finditer(sentence)]
-            if named:
-                sessions = max([*named, sessions or 0])
-            said = next((name for name, pattern in phrases.changes if pattern.search(sentence)), None)
-            if said:
-                change = said
-    return PreviousTreatment(sessions, change, spasm)
+            told = told.joined(_read_sentence(sentence, phrases, answers_the_question=False))
+    return told
+
+
+def read_treatment_answer(text: str | None) -> PreviousTreatment:
+    """The answer to "have you had treatment for this?": it needs no treatment word ("twice, no better")."""
+    phrases = treatment_phrases()
+    told = PreviousTreatment()
+    for sentence in _SENTENCES.findall(text or ""):
+        told = told.joined(_read_sentence(sentence, phrases, answers_the_question=True))
+    return told

@@ -259,6 +259,7 @@
     if (result.duration && asText(result.duration.text)) {
       told.push(say('summary_duration', { duration: result.duration.text, category: asText(result.duration.category) }));
     }
+    if (asText(result.treatment_told)) told.push(result.treatment_told);
     if (told.length) card.append(el('p', { class: 'bpw-told', text: say('summary_facts', { facts: told.join(', ') }) }));
 
     var culprits = asList(result.culprits).filter(function (c) { return c && asText(c.name); });

@@ -21,12 +21,14 @@ from bot.questions import reply
 from bot.screening import default_screening
 
 FORM_DOMAIN = {"forms": {"assessment_form": {"required_slots": ["consent", "red_flags", "pain_location", "activities",
-                                                                "pain_score", "pain_duration", "inflammation"]}},
+                                                                "pain_score", "pain_duration", "inflammation",
+                                                                "treatment"]}},
                "slots": {}}
 FORM_SLOTS = FORM_DOMAIN["forms"]["assessment_form"]["required_slots"]
 ANSWERED = {"consent": True, "red_flags": [], "pain_location": ["buttock"], "activities": ["sitting"],
-            "pain_score": "5", "pain_duration": "3 weeks"}
-ORDER = ["consent", "red_flags", "pain_location", "activities", "pain_score", "pain_duration", "inflammation"]
+            "pain_score": "5", "pain_duration": "3 weeks", "inflammation": "no"}
+ORDER = ["consent", "red_flags", "pain_location", "activities", "pain_score", "pain_duration", "inflammation",
+         "treatment"]
 
 
 def asked(slot: str, extra: dict[str, Any] | None = None) -> dict[str, Any]:
@@ -79,6 +81,27 @@ def test_a_swelling_already_mentioned_is_not_asked_for(h: SimpleNamespace) -> No
     swelling = h.entity(text, "swollen", "symptom", "swelling")
     slots, _, _ = run(h, asked("pain_location"), text, entities=[swelling])
     assert slots["inflammation"] == "yes"
+
+
+@pytest.mark.parametrize("text,intent,sessions,change", [
+    ("twice, no better", "describe_pain", 2, "no_change"),
+    ("No, not yet", "deny", 0, "unknown"),
+    ("yes, it helped", "affirm", None, "better"),
+    ("dunno", "dont_know", None, None),
+])
+def test_the_treatment_question_reads_sessions_and_how_it_went(h: SimpleNamespace, text: str, intent: str,
+                                                               sessions: int | None, change: str | None) -> None:
+    slots, _, _ = run(h, asked("treatment"), text, intent)
+    if change is None:
+        assert slots["treatment"] == "unknown"
+    else:
+        assert (slots["treatment"]["sessions"], slots["treatment"]["change"]) == (sessions, change)
+
+
+def test_treatment_told_in_passing_is_not_asked_for(h: SimpleNamespace) -> None:
+    """"I've had two massages and it's no better" in any answer: the treatment question is not asked."""
+    slots, _, _ = run(h, asked("pain_score"), "a 5. I've had two massages and it's no better", "describe_pain")
+    assert (slots["treatment"]["sessions"], slots["treatment"]["change"]) == (2, "no_change")
 
 
 @pytest.mark.parametrize("text,intent", [("yes, let's start", "affirm"), ("ok go on", "affirm"),

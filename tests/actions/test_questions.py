@@ -57,9 +57,11 @@ def test_every_form_slot_has_an_ask_action(registry: Registry, dispatcher: Colle
     assert texts == ([asked.text, asked.prompt] if asked.buttons else [asked.text])
     message = dispatcher.messages[-1]
     assert len(message["text"]) <= MAX_PROMPT_LENGTH or not asked.buttons
-    assert [button["payload"] for button in message["buttons"]] == [f"/{intent}" for _, intent in asked.buttons]
+    assert [button["payload"] for button in message["buttons"]] == [button_payload(p) for _, p in asked.buttons]
+    assert all(button["payload"].startswith("/") == (p in ALLOWED_SHORTHAND)
+               for button, (_, p) in zip(message["buttons"], asked.buttons))
     for button in message["buttons"]:
-        assert button["payload"][1:] in intents
+        assert button["payload"][1:] in intents or not button["payload"].startswith("/")
 
 
 # --- which wording ------------------------------------------------------------------------------------------

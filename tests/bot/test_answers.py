@@ -110,6 +110,34 @@ def test_the_intake_answer_names_the_cautions_or_says_none(text: str, intent: st
     assert read_intake(text, intent, []) == Reading(kind, value)
 
 
+@pytest.mark.parametrize("text,intent,kind,sessions,change", [
+    ("twice, no better", "describe_pain", "answer", 2, "no_change"),
+    ("yeah 3 times and it's a bit easier. it helped", "affirm", "answer", 3, "better"),
+    ("a couple of sessions, about the same", "describe_pain", "answer", 2, "no_change"),
+    ("nope never had anything", "deny", "answer", 0, "unknown"),
+    ("not yet", "describe_pain", "answer", 0, "unknown"),
+    ("first time I've had anything like this", "describe_pain", "answer", 0, "unknown"),
+    ("yes", "affirm", "answer", None, "unknown"),
+    ("yes for 2 weeks now", "affirm", "answer", None, "unknown"),
+    ("yes, it got worse", "affirm", "answer", None, "worse"),
+    ("no idea", "dont_know", "unknown", None, None),
+    ("the weather is awful", "describe_pain", "unclear", None, None),
+])
+def test_the_treatment_answer_needs_no_treatment_word(text: str, intent: str, kind: str, sessions, change) -> None:
+    from bot.answers import read_treatment_question
+
+    reading = read_treatment_question(text, intent, [])
+    assert reading.kind == kind
+    if kind == "answer":
+        assert (reading.value["sessions"], reading.value["change"]) == (sessions, change)
+
+
+def test_a_spasm_that_would_not_let_go_is_read_from_the_treatment_answer() -> None:
+    from bot.answers import read_treatment_question
+
+    assert read_treatment_question("yes my osteo couldnt get it to let go", "affirm", []).value["spasm_not_releasing"]
+
+
 @pytest.mark.parametrize("text,recent", [
     ("I missed the bottom step two days ago and went over on my side", True),
     ("slipped on the ice yesterday", True),

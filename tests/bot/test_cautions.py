@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
-from bot.cautions import default_cautions, read_cautions
+from bot.cautions import default_cautions, read_cautions, treatment_cautions
 from bot.knowledge import KnowledgeError
+from bot.treatment import read_treatment
 
 
 @pytest.mark.parametrize("text,caution", [
@@ -40,7 +41,21 @@ def test_every_message_counts_and_the_order_is_the_files() -> None:
 
 def test_every_caution_has_words_a_client_reads_and_a_source() -> None:
     for caution in default_cautions().values():
-        assert caution.tell and caution.label and caution.phrases
+        assert caution.tell and caution.label and (caution.phrases or caution.from_treatment)
+
+
+def test_lasting_soreness_after_a_session_is_a_caution_read_by_the_treatment_reader() -> None:
+    assert treatment_cautions(read_treatment(["still sore three days after my massage"])) == ["post_session_soreness"]
+    assert treatment_cautions(read_treatment(["a bit sore the day after my massage"])) == []
+    assert "post_session_soreness" not in read_cautions(["still sore three days after my massage"])
+
+
+def test_a_caution_must_say_its_phrases_or_its_treatment_fact(tmp_path: Path) -> None:
+    entry = "cautions:\n  x:\n    label: x\n    tell: x\n    source: x\n"
+    for extra, error in (("", "phrases must be"), ("    from_treatment: mood\n", "from_treatment must be one of")):
+        (tmp_path / "cautions.yml").write_text(entry + extra)
+        with pytest.raises(KnowledgeError, match=error):
+            default_cautions.__wrapped__(tmp_path)
 
 
 def test_a_caution_without_its_wording_is_refused_at_load(tmp_path: Path) -> None:

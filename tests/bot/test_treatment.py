@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.knowledge import KnowledgeError
-from bot.treatment import PreviousTreatment, read_treatment, treatment_phrases
+from bot.treatment import PreviousTreatment, read_treatment, read_treatment_answer, treatment_phrases
 
 
 @pytest.mark.parametrize("text,sessions,change", [
@@ -55,3 +55,36 @@ def test_the_change_lists_must_be_exactly_the_three(tmp_path: Path) -> None:
                                             encoding="utf-8")
     with pytest.raises(KnowledgeError, match="no_change, worse, better"):
         treatment_phrases.__wrapped__(tmp_path)
+
+
+@pytest.mark.parametrize("text,lasting", [
+    ("still sore 3 days after my massage", True),
+    ("I was achy for a couple of days after the session", True),
+    ("after my massage on friday i was tender for 48 hours", True),
+    ("a bit sore the day after my massage, which is normal", False),
+    ("tender for 24 hours after the session", False),
+    ("sore for 3 weeks now, had 2 massages, no better", False),
+])
+def test_soreness_after_a_session_counts_past_a_day_and_a_half(text: str, lasting: bool) -> None:
+    assert read_treatment([text]).lasting_soreness is lasting
+
+
+def test_an_answer_counts_times_without_naming_sessions() -> None:
+    assert read_treatment_answer("twice, no better").as_dict() == {"sessions": 2, "change": "no_change"}
+    assert read_treatment_answer("3x, bit better").as_dict() == {"sessions": 3, "change": "better"}
+    assert read_treatment_answer("yes for 2 weeks").sessions is None
+    # In passing, without a treatment named, "twice" is not about treatment.
+    assert not read_treatment(["it went twice this week, no better"]).told
+
+
+def test_the_slot_keeps_every_fact_and_refuses_anything_else() -> None:
+    told = PreviousTreatment(2, "worse", spasm_not_releasing=True, lasting_soreness=True)
+    assert PreviousTreatment.from_slot(told.as_slot()) == told
+    assert PreviousTreatment.from_slot("unknown") == PreviousTreatment()
+    assert PreviousTreatment.from_slot({"sessions": "2", "change": "fine"}) == PreviousTreatment()
+
+
+def test_a_later_reading_adds_to_an_earlier_one() -> None:
+    joined = PreviousTreatment(2, "better").joined(PreviousTreatment(None, "worse", lasting_soreness=True))
+    assert (joined.sessions, joined.change, joined.lasting_soreness) == (2, "worse", True)
+    assert PreviousTreatment(3, "worse").joined(PreviousTreatment(0)).as_dict() == {"sessions": 3, "change": "worse"}
