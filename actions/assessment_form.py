@@ -32,6 +32,7 @@ from actions.conversation import (
     reported_warning_signs,
     session_user_events,
 )
+from actions.handoff import SENT, can_offer, offer
 from actions.replies import send_result
 from actions.safety import possible_warning
 from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
@@ -275,7 +276,11 @@ class ActionFinishAssessment(Action):
             return [SlotSet("consent", None)]
         result = assess(assessment_input(tracker))
         send_result(dispatcher, tracker, result, safety_only=result["triage"] in SAFETY_LEVELS)
+        events: list[dict[str, Any]] = [SlotSet("assessment", result), SlotSet(SENT, None)]
+        tracker.slots.update({"assessment": result, SENT: None})
+        if can_offer(tracker):
+            return events + offer(dispatcher, "send_offer")
         if result["triage"] not in SAFETY_LEVELS:
             dispatcher.utter_message(text=reply("anything_else"))
-        return [SlotSet("assessment", result)]
+        return events
 

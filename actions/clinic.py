@@ -10,6 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, GROUPS, STEP, session_user_events
+from actions.handoff import ASKED_FOR_PERSON, OFFERED, SEND_FORM, SENT, can_offer, offer, start_sending
 from actions.questions import ask, button_payload
 from actions.replies import send_result
 from bot.clinic import default_clinic
@@ -31,7 +32,10 @@ class ActionContactClinic(Action):
         text = "\n".join([reply("contact_intro", clinic=clinic), *lines]) if lines else reply("contact_unknown",
                                                                                               clinic=clinic)
         dispatcher.utter_message(text=text + "\n\n" + reply("contact_emergency", clinic=clinic))
-        return []
+        events = [SlotSet(ASKED_FOR_PERSON, True)]
+        if can_offer(tracker) and (tracker.active_loop or {}).get("name") != SEND_FORM:
+            events += offer(dispatcher, "callback_offer")  # the handoff for clinics without a live chat
+        return events
 
 
 class ActionShowSummary(Action):
@@ -112,11 +116,17 @@ class ActionContinue(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         result = tracker.get_slot("assessment")
+        if tracker.get_slot(OFFERED) and intent in ("affirm", "deny"):
+            # The answer to "Shall I send it to the clinic?": only a yes sends, after the details are read back.
+            if intent == "affirm":
+                return start_sending()
+            dispatcher.utter_message(text=reply("send_cancelled"))
+            return [SlotSet(OFFERED, None)]
         if not isinstance(result, dict):
             return [FollowupAction(FORM)]
         if intent == "start_check":
             fresh = [SlotSet(slot, None) for slot in (*ASSESSMENT_SLOTS, "symptoms", "assessment", STEP, GROUPS,
-                                                      ATTEMPTS) if slot != "consent"]
+                                                      ATTEMPTS, OFFERED, SENT) if slot != "consent"]
             return [*fresh, FollowupAction(FORM)]
         if intent == "deny":
             dispatcher.utter_message(text=reply("goodbye"))

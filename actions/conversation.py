@@ -36,15 +36,20 @@ SEVERITY_WORDS = ("none", "mild", "moderate", "severe")
 PAYLOAD_CHANNELS = ("rest", "socketio")
 
 
-def session_events(tracker: Tracker, kind: str) -> list[dict[str, Any]]:
-    """Events of one kind ("user", "bot") since the last restart or new session."""
+def session_all_events(tracker: Tracker) -> list[dict[str, Any]]:
+    """Every event since the last restart or new session."""
     events: list[dict[str, Any]] = []
     for event in tracker.events:
         if event.get("event") in ("restart", "session_started"):
             events = []
-        elif event.get("event") == kind:
+        else:
             events.append(event)
     return events
+
+
+def session_events(tracker: Tracker, kind: str) -> list[dict[str, Any]]:
+    """Events of one kind ("user", "bot") since the last restart or new session."""
+    return [event for event in session_all_events(tracker) if event.get("event") == kind]
 
 
 def session_user_events(tracker: Tracker) -> list[dict[str, Any]]:

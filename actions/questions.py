@@ -16,7 +16,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, STEP
 from bot.input_check import ALLOWED_SHORTHAND
-from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, Question, question, screening_question
+from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, SENDING_SLOTS, Question, question, screening_question
 
 VARIANTS = (FIRST, AGAIN, LAST)
 
@@ -60,5 +60,5 @@ def ask(dispatcher: CollectingDispatcher, slot: str, tracker: Tracker | None = N
         dispatcher.utter_message(text=asked.text, buttons=buttons or None)
 
 
-for _slot in ASSESSMENT_SLOTS:
+for _slot in (*ASSESSMENT_SLOTS, *SENDING_SLOTS):
     globals()[f"Ask_{_slot}"] = type(f"Ask_{_slot}", (AskQuestion, Action), {"slot": _slot})

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 INPUT_CHECK = "input_check"
 MAX_LENGTH = 1000
 # Payloads of the assistant's own quick-reply buttons: a bare intent, never entities.
-ALLOWED_SHORTHAND = frozenset({"affirm", "deny", "dont_know", "greet", "request_human", "restart"})
+ALLOWED_SHORTHAND = frozenset({"affirm", "deny", "dont_know", "greet", "request_human", "restart", "send_to_clinic"})
 
 EMPTY = "empty"
 NO_WORDS = "no_words"

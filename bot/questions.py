@@ -17,6 +17,8 @@ from bot.screening import CONFIRM, default_screening
 
 ASSESSMENT_SLOTS = ("consent", "red_flags", "pain_location", "activities", "symptoms", "pain_score",
                     "pain_duration", "inflammation", "treatment", "intake")
+# The questions of the sending (actions/handoff.py); the read-back is worded by its own action.
+SENDING_SLOTS = ("contact_name", "contact_way")
 
 
 # Terminal chat (rasa shell) cuts the line that carries buttons at the screen's width.
@@ -34,7 +36,7 @@ class Question:
 def _raw(directory: Path = KNOWLEDGE_DIR) -> dict:
     data = read_knowledge_file("questions.yml", directory)
     questions = data.get("questions") or {}
-    missing = [slot for slot in ASSESSMENT_SLOTS if not (questions.get(slot) or {}).get("text")]
+    missing = [slot for slot in (*ASSESSMENT_SLOTS, *SENDING_SLOTS) if not (questions.get(slot) or {}).get("text")]
     if missing:
         raise KnowledgeError(f"questions.yml: no question for {', '.join(missing)}")
     for slot, entry in questions.items():
@@ -61,15 +63,17 @@ REQUIRED_REPLIES = ("no_consent", "start_over", "misunderstood", "misunderstood_
                     "out_of_scope")
 
 
-def fill(text: str, knowledge: Knowledge, clinic: Clinic) -> str:
-    """Fill a knowledge text's {placeholders}: the clinic's details and lists drawn from the other files."""
+def fill(text: str, knowledge: Knowledge, clinic: Clinic, **values: str) -> str:
+    """Fill a knowledge text's {placeholders}: the clinic's details, lists drawn from the other files, and
+    ``values`` of this conversation (the name a client gave, read back before sending)."""
     disclaimer = " ".join(knowledge.messages["disclaimer"].split())
     red_flag_list = "\n".join(f"{group.heading}:\n" + "\n".join(f"- {knowledge.red_flags[member].ask}"
                                                                  for member in group.members)
                               for group in default_screening().groups)
     emergency_signs = "; ".join(flag.ask for flag in knowledge.red_flags.values() if flag.level == "emergency")
     doctor_first_list = "\n".join(f"- {reason}" for reason in knowledge.doctor_first["reasons"].values())
-    return text.format(clinic_name=clinic.name, emergency_number=clinic.emergency_number,
+    return text.format(**values, clinic_name=clinic.name, emergency_number=clinic.emergency_number,
+                       clinic_phone=clinic.phone,
                        emergency_signs=emergency_signs, doctor_first_list=doctor_first_list,
                        disclaimer=disclaimer.format(emergency_number=clinic.emergency_number,
                                                     clinic_name=clinic.name),
@@ -95,6 +99,15 @@ def question(slot: str, knowledge: Knowledge | None = None, clinic: Clinic | Non
     return Question(text, buttons, str(entry.get("prompt") or ""))
 
 
+def read_back(name: str, contact: str, contact_label: str) -> Question:
+    """The last question before sending: the client's details exactly as typed."""
+    entry = _raw()["questions"]["contact_confirmed"]
+    text = fill(entry["text"], default_knowledge(), default_clinic(), name=name, contact=contact,
+                contact_label=contact_label)
+    return Question(text, tuple((b["title"], b["payload"]) for b in entry.get("buttons") or []),
+                    str(entry.get("prompt") or ""))
+
+
 def screening_question(step: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> Question:
     """A follow-up of the safety check: the confirmation, or one group's yes/no question."""
     screening = default_screening()
@@ -116,6 +129,7 @@ def reply_keys() -> frozenset[str]:
     return frozenset(_raw()["replies"])
 
 
-def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None) -> str:
-    """A fixed reply from questions.yml, with the clinic's details filled in."""
-    return " ".join(fill(_raw()["replies"][key], knowledge or default_knowledge(), clinic or default_clinic()).split())
+def reply(key: str, knowledge: Knowledge | None = None, clinic: Clinic | None = None, **values: str) -> str:
+    """A fixed reply from questions.yml, with the clinic's details (and any ``values``) filled in."""
+    return " ".join(fill(_raw()["replies"][key], knowledge or default_knowledge(), clinic or default_clinic(),
+                         **values).split())

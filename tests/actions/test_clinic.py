@@ -9,6 +9,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.clinic import (
@@ -42,7 +43,7 @@ def test_contact_invents_no_contact_details(dispatcher: CollectingDispatcher, h:
                                             shipped_clinic: Clinic) -> None:
     """A clinic that filled in no details must not be given a made-up phone number or address."""
     assert shipped_clinic.contact_lines() == [], "precondition: the shipped clinic.yml has no contact details"
-    assert ActionContactClinic().run(dispatcher, h.tracker({}), {}) == []
+    assert ActionContactClinic().run(dispatcher, h.tracker({}), {}) == [SlotSet("asked_for_person", True)]
     [message] = h.texts(dispatcher)
     assert shipped_clinic.name in message
     assert f"call {shipped_clinic.emergency_number}" in message
@@ -56,7 +57,7 @@ def test_contact_gives_every_detail_the_clinic_filled_in(monkeypatch: pytest.Mon
     clinic = Clinic(name="Sunrise Bodywork", booking_url="https://sunrise.example/book", phone="555 0100",
                     email="desk@sunrise.example", opening_hours="Mon-Fri 9-5", emergency_number="000")
     monkeypatch.setattr("actions.clinic.default_clinic", lambda: clinic)
-    assert ActionContactClinic().run(dispatcher, h.tracker({}), {}) == []
+    assert ActionContactClinic().run(dispatcher, h.tracker({}), {}) == [SlotSet("asked_for_person", True)]
     [message] = h.texts(dispatcher)
     assert clinic.name in message and reply("contact_unknown", clinic=clinic) not in message
     lines = message.splitlines()
@@ -312,7 +313,8 @@ def test_checking_again_after_a_result_clears_the_answers_but_not_the_consent(
                                   {})
     assert events[-1] == {"event": "followup", "name": "assessment_form", "timestamp": None}
     cleared = h.slot_events(events)
-    expected = {*ASSESSMENT_SLOTS, "assessment", STEP, GROUPS, ATTEMPTS} - {"consent"}
+    # A new result may be sent to the clinic again, with its own yes.
+    expected = {*ASSESSMENT_SLOTS, "assessment", STEP, GROUPS, ATTEMPTS, "send_offered", "summary_sent"} - {"consent"}
     assert set(cleared) == expected
     assert all(value is None for value in cleared.values())
     assert dispatcher.messages == []

@@ -59,7 +59,7 @@ def test_every_form_slot_has_an_ask_action(registry: Registry, dispatcher: Colle
     assert len(message["text"]) <= MAX_PROMPT_LENGTH or not asked.buttons
     assert [button["payload"] for button in message["buttons"]] == [button_payload(p) for _, p in asked.buttons]
     assert all(button["payload"].startswith("/") == (p in ALLOWED_SHORTHAND)
-               for button, (_, p) in zip(message["buttons"], asked.buttons))
+               for button, (_, p) in zip(message["buttons"], asked.buttons, strict=True))
     for button in message["buttons"]:
         assert button["payload"][1:] in intents or not button["payload"].startswith("/")
 
