@@ -27,7 +27,7 @@ class Target:
 
 
 # A full self-assessment: consent, red-flag screening, location and activity in one
-# message, how it feels, score, duration, inflammation, the intake, the result, one FAQ and a goodbye.
+# message, how it feels, score, duration, inflammation, treatment so far, the intake, the result, one FAQ and a goodbye.
 PROJECT_CONVERSATION = (
     Turn("hi", "not a diagnosis"),
     Turn("yes lets start", "safety check"),
@@ -36,7 +36,8 @@ PROJECT_CONVERSATION = (
     Turn("just a dull ache", "0"),
     Turn("about a 6", "how long"),
     Turn("3 weeks", "swelling"),
-    Turn("no", "for your therapist"),
+    Turn("no", "treatment for this pain"),
+    Turn("not yet", "for your therapist"),
     Turn("none of these", "quadratus lumborum"),
     Turn("how many sessions will i need?", "four"),
     Turn("thanks bye", "take care"),

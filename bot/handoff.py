@@ -28,7 +28,7 @@ HANDOFF_FILE = "handoff.yml"
 SIGNATURE_HEADER = "X-Signature-SHA256"
 # Every heading the e-mail uses (checked at load, so a clinic's edit cannot break a sending).
 KEYS = ("subject", "subject_callback", "heading", "heading_callback", "intro", "no_result", "client", "contact",
-        "phone", "email", "sent", "asked_for_person", "yes", "no", "result", "why", "safety_check",
+        "phone", "email", "sent", "asked_for_person", "answer_yes", "answer_no", "result", "why", "safety_check",
         "safety_reported", "safety_none", "safety_groups", "safety_checked", "safety_answer", "cautions", "facts",
         "pain_score", "severity", "duration", "where", "worse_with", "feels", "inflammation", "recent_injury",
         "treatment", "muscles", "muscle", "own_words", "footer", "safety_question_list", "safety_question_confirm",
@@ -75,7 +75,7 @@ def _sections(handoff: Handoff, knowledge: Knowledge) -> list[tuple[str, list[st
     contact_kind = w["phone"] if handoff.contact.kind == "phone" else w["email"]
     sections = [("", [f"{w['client']}: {handoff.name}", f"{w['contact']}: {handoff.contact.value} ({contact_kind})",
                       f"{w['sent']}: {handoff.sent_at.strftime('%Y-%m-%d %H:%M UTC')}",
-                      f"{w['asked_for_person']}: {w['yes'] if handoff.asked_for_person else w['no']}"])]
+                      f"{w['asked_for_person']}: {w['answer_yes'] if handoff.asked_for_person else w['answer_no']}"])]
     result = handoff.result
     if result is None:
         sections.append(("", [w["no_result"]]))

@@ -98,6 +98,7 @@ class TreatmentPhrases:
     spasm: re.Pattern[str]
     sore: re.Pattern[str]
     after_session: re.Pattern[str]
+    not_the_clients: re.Pattern[str]
 
 
 def _phrase_list(raw: dict, key: str, where: str) -> list[str]:
@@ -115,6 +116,7 @@ def treatment_phrases(directory: Path = KNOWLEDGE_DIR) -> TreatmentPhrases:
         raise KnowledgeError(f"{TREATMENT_FILE}: change must list exactly {', '.join(CHANGES)}")
     words = _alternatives(_phrase_list(raw, "session_words", ""))
     treatments = _alternatives(_phrase_list(raw, "treatments", ""))
+    not_the_clients = _alternatives([*_phrase_list(raw, "not_had_yet", ""), *_phrase_list(raw, "someone_else", "")])
     counts = _alternatives([*VAGUE_COUNTS, *EXACT_NUMBER_WORDS, *map(str, range(1, 21))])
     return TreatmentPhrases(
         treatments=re.compile(rf"\b(?:{treatments})\b", re.IGNORECASE),
@@ -124,6 +126,7 @@ def treatment_phrases(directory: Path = KNOWLEDGE_DIR) -> TreatmentPhrases:
                                         re.IGNORECASE)) for name in CHANGES),
         spasm=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'spasm_not_releasing', ''))})\b", re.IGNORECASE),
         sore=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'sore', ''))})\b", re.IGNORECASE),
+        not_the_clients=re.compile(rf"\b(?:{not_the_clients})\b", re.IGNORECASE),
         after_session=re.compile(rf"\b(?:after|since|from|following)\s+(?:\w+\s+){{0,3}}?(?:{treatments})\b",
                                  re.IGNORECASE),
     )
@@ -170,7 +173,8 @@ def read_treatment(messages: Iterable[str | None]) -> PreviousTreatment:
     for message in messages:
         for sentence in _SENTENCES.findall(message or ""):
             # A question about treatment ("does massage make it worse?") tells nothing of the client's own.
-            if QUESTION.search(sentence) or not phrases.treatments.search(sentence):
+            if QUESTION.search(sentence) or not phrases.treatments.search(sentence) or \
+                    phrases.not_the_clients.search(sentence):
                 continue
             told = told.joined(_read_sentence(sentence, phrases, answers_the_question=False))
     return told

@@ -53,6 +53,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # run as `python scripts/evaluate_clients.py` from anywhere
     sys.path.insert(0, str(ROOT))
 
+from bot.cautions import read_cautions, treatment_cautions  # noqa: E402
+from bot.treatment import read_treatment  # noqa: E402
 from scripts.local_servers import endpoints_text, free_port, wait_for  # noqa: E402
 
 logger = logging.getLogger("evaluate_clients")
@@ -172,6 +174,9 @@ class PhrasingScores:
     extra_signs: int = 0
     entity_counts: dict[str, list[int]] = field(default_factory=lambda: {t: [0, 0, 0] for t in ENTITY_TYPES})
     pain: Tally = field(default_factory=Tally)
+    # The massage intake's cautions and the treatment so far, read by the engine the action server runs.
+    cautions: Tally = field(default_factory=Tally)
+    treatment: Tally = field(default_factory=Tally)
     misses: list[dict[str, Any]] = field(default_factory=list)
     # Messages where the assistant would ask a yes/no question about a sign rather than decide: a real
     # sign asked about is still a miss in recall (strict), a negative asked about is no false alarm.
@@ -238,6 +243,24 @@ def score_pain(item: dict[str, Any], parse: dict[str, Any], scores: PhrasingScor
         scores.misses.append(miss("pain score", item["text"], expected, got))
 
 
+def score_intake_facts(item: dict[str, Any], scores: PhrasingScores) -> None:
+    """Cautions and treatment so far, where the item labels them (``cautions: []`` is a look-alike)."""
+    treatment = read_treatment([item["text"]])
+    if isinstance(item.get("cautions"), list):
+        expected = set(item["cautions"])
+        got = set(read_cautions([item["text"]])) | set(treatment_cautions(treatment))
+        scores.cautions.add(got == expected)
+        if got != expected:
+            scores.misses.append(miss("cautions", item["text"], sorted(expected), sorted(got)))
+    if "treatment" in item:
+        wanted = item["treatment"] if isinstance(item["treatment"], dict) else {}
+        got_told = treatment.as_dict() if treatment.sessions is not None or treatment.change != "unknown" else {}
+        right = all(got_told.get(key) == value for key, value in wanted.items()) and bool(got_told) == bool(wanted)
+        scores.treatment.add(right)
+        if not right:
+            scores.misses.append(miss("treatment", item["text"], wanted, got_told))
+
+
 def score_phrasings(items: Sequence[dict[str, Any]], parses: Sequence[dict[str, Any]]) -> PhrasingScores:
     """Every single-message figure, from the items and what /model/parse said about each."""
     scores = PhrasingScores()
@@ -245,6 +268,7 @@ def score_phrasings(items: Sequence[dict[str, Any]], parses: Sequence[dict[str, 
         score_signs(item, predicted_signs(parse), scores, signs_to_confirm(parse))
         score_entities(item, parse, scores)
         score_pain(item, parse, scores)
+        score_intake_facts(item, scores)
     return scores
 
 
@@ -261,6 +285,8 @@ def phrasing_summary(scores: PhrasingScores) -> dict[str, Any]:
         "entities": entity,
         "entity_overall": f1_scores(*totals),
         "pain_score": scores.pain.as_dict(),
+        "cautions": scores.cautions.as_dict(),
+        "treatment": scores.treatment.as_dict(),
         "asked_to_confirm": dict(scores.asked),
         "misses": len(scores.misses),
     }
@@ -407,6 +433,12 @@ def judge(assessment: dict[str, Any] | None, expect: dict[str, Any]) -> dict[str
         checks["pain_score"] = str(assessment.get("pain_score")) == str(expect["pain_score"])
     if expect.get("duration_category") is not None and not stops_early:
         checks["duration_category"] = (assessment.get("duration") or {}).get("category") == expect["duration_category"]
+    if expect.get("cautions"):
+        checks["cautions"] = set(expect["cautions"]) <= set(assessment.get("cautions") or [])
+    treatment = expect.get("previous_treatment")
+    if isinstance(treatment, dict) and not stops_early:
+        told = assessment.get("previous_treatment") or {}
+        checks["previous_treatment"] = all(told.get(key) == value for key, value in treatment.items())
     return checks
 
 
@@ -546,6 +578,8 @@ def format_table(summary: dict[str, Any]) -> str:
     rows += [(f"Entity F1, {t}", shown_f1(p["entities"][t]["f1"])) for t in ENTITY_TYPES]
     rows += [("Entity F1, overall (micro)", shown_f1(p["entity_overall"]["f1"])),
              ("Pain scores read right", shown(p["pain_score"])),
+             ("Cautions read right", shown(p["cautions"]) if "cautions" in p else "-"),
+             ("Treatment so far read right", shown(p["treatment"]) if "treatment" in p else "-"),
              ("Conversations, right triage", shown(c["right_triage"])),
              ("Conversations, fully right", shown(c["fully_right"])),
              ("Emergency/urgent handled right", shown(c["safety"])),

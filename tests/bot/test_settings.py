@@ -163,3 +163,26 @@ def test_only_the_settings_module_reads_the_environment() -> None:
             number = source.count("\n", 0, match.start()) + 1
             offenders.append(f"{path.relative_to(ROOT)}:{number}: {match.group(0).strip()}")
     assert not offenders, "read settings through bot/settings.py instead:\n" + "\n".join(offenders)
+
+
+def test_no_intake_address_means_no_sending(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import mail_settings
+
+    monkeypatch.setenv("SMTP_HOST", "mail.example")
+    assert mail_settings() is None
+
+
+def test_mail_settings_come_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    from bot.settings import mail_settings
+
+    for name, value in {"CLINIC_INTAKE_EMAIL": "desk@clinic.example", "SMTP_HOST": "127.0.0.1", "SMTP_PORT": "2525",
+                        "SMTP_USER": "bot@clinic.example", "SMTP_PASSWORD": "pw", "SMTP_STARTTLS": "false",
+                        "SEND_ATTEMPTS": "0"}.items():
+        monkeypatch.setenv(name, value)
+    mail = mail_settings()
+    assert (mail.to, mail.host, mail.port, mail.sender, mail.starttls) == (
+        "desk@clinic.example", "127.0.0.1", 2525, "bot@clinic.example", "off")
+    assert mail.attempts == 1  # at least one try, whatever is set
+    monkeypatch.setenv("SMTP_USER", "login-name")
+    monkeypatch.setenv("SMTP_STARTTLS", "sometimes")
+    assert (mail_settings().sender, mail_settings().starttls) == ("desk@clinic.example", "auto")

@@ -88,3 +88,9 @@ def test_a_later_reading_adds_to_an_earlier_one() -> None:
     joined = PreviousTreatment(2, "better").joined(PreviousTreatment(None, "worse", lasting_soreness=True))
     assert (joined.sessions, joined.change, joined.lasting_soreness) == (2, "worse", True)
     assert PreviousTreatment(3, "worse").joined(PreviousTreatment(0)).as_dict() == {"sessions": 3, "change": "worse"}
+
+
+@pytest.mark.parametrize("text", ["thinking of booking a massage", "my friend's massage helped her",
+                                  "i have a massage booked for friday", "I've never had a massage, will it help"])
+def test_treatment_to_come_or_someone_elses_tells_nothing(text: str) -> None:
+    assert not read_treatment([text]).told

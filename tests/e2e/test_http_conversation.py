@@ -48,13 +48,17 @@ def test_full_assessment_quadratus_lumborum(servers: Servers) -> None:
     inflammation_question = servers.say(sender, "3 weeks")
     assert "swelling" in texts(inflammation_question).lower()
 
-    intake_question = servers.say(sender, "no")
+    treatment_question = servers.say(sender, "no")
+    assert "treatment for this pain" in texts(treatment_question).lower()
+
+    intake_question = servers.say(sender, "nope, nothing yet")
     assert "for your therapist" in texts(intake_question).lower() and assessment(intake_question) is None
 
     result_replies = servers.say(sender, "none of those")
     result = assessment(result_replies)
     assert result is not None, result_replies
     assert result["triage"] == "massage_ok"
+    assert result["previous_treatment"] == {"sessions": 0, "change": "unknown"}
     assert result["culprits"][0]["muscle"] == "quadratus_lumborum"
     assert result["pain_score"] == 5
     assert result["duration"]["days"] == 21

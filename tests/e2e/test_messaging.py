@@ -242,7 +242,10 @@ def test_sms_full_assessment_with_numbered_options(messaging: Messaging) -> None
     inflammation = phone.say("3 weeks")
     assert "1. Yes" in inflammation and "2. No" in inflammation and "3. Not sure" in inflammation
 
-    intake = phone.say("2")
+    treatment = phone.say("2")
+    assert "treatment for this pain" in treatment.lower() and "1. No, not yet" in treatment
+
+    intake = phone.say("1")
     assert "for your therapist" in intake.lower() and "1. None of these" in intake
 
     status, result = phone.send("1")

@@ -92,7 +92,8 @@ class Client:
             ("just a dull ache", "how bad is it"),              # pain score
             (f"about a {self.score}", "how long"),              # duration
             (weeks_words(self.weeks), "swelling"),              # inflammation
-            ("no", "for your therapist"),                       # the massage intake
+            ("no", "treatment for this pain"),                  # treatment so far
+            ("not yet", "for your therapist"),                  # the massage intake
             ("none", None),                                     # the assessment
         ]
 

@@ -198,7 +198,12 @@ def test_whole_assessment_in_the_terminal(shell: Shell) -> None:
     assert "swelling, heat or redness" in inflammation_question, inflammation_question
     assert shell.choices == ["Yes", "No", "Not sure", FREE_TEXT_CHOICE]
 
-    intake_question = shell.choose("No")
+    treatment_question = shell.choose("No")
+    assert "treatment for this pain" in treatment_question, treatment_question
+    assert shell.choices == ["No, not yet", "Yes, it helped", "Yes, no change", "Yes, it got worse", "Not sure",
+                             FREE_TEXT_CHOICE]
+
+    intake_question = shell.choose("No, not yet")
     assert "for your therapist" in intake_question, intake_question
     assert shell.choices == ["None of these", "Not sure", FREE_TEXT_CHOICE]
 

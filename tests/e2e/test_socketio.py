@@ -64,12 +64,14 @@ def test_full_assessment_over_socketio_delivers_the_assessment_payload(servers: 
         visitor.say("no, none of them", until="10")
         visitor.say("6", until="How long")
         visitor.say("about two months", until="swelling")
-        visitor.say("no", until="for your therapist")
+        visitor.say("no", until="treatment for this pain")
+        visitor.say("had a couple of massages, about the same", until="for your therapist")
         replies = visitor.say("none of these", until="Here is your summary")
         payloads = [item["assessment"] for item in replies if isinstance(item, dict) and "assessment" in item]
         assert payloads, replies
         assert payloads[0]["culprits"][0]["muscle"] == "piriformis"
         assert payloads[0]["pain_score"] == 6
+        assert payloads[0]["previous_treatment"] == {"sessions": 2, "change": "no_change"}
         # The widget draws the card; the result is not repeated as text.
         assert "likely contributors" not in text_of(replies)
     finally:

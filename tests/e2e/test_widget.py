@@ -119,6 +119,8 @@ def finish_assessment(page: Page, duration: str = "3 weeks") -> None:
     expect(last_bot_text(page)).to_contain_text("How long")
     say(page, duration)
     choice(page, "No").click()
+    expect(page.locator(".bpw-msg--bot").filter(has_text="treatment for this pain").last).to_be_visible()
+    choice(page, "No, not yet").click()
     expect(page.locator(".bpw-msg--bot").filter(has_text="for your therapist").last).to_be_visible()
     choice(page, "None of these").click()
     page.locator(".bpw-card").last.wait_for()

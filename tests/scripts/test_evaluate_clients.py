@@ -415,3 +415,26 @@ def test_a_malformed_sets_file_stops_before_any_server_starts(tmp_path, text):
     (tmp_path / "sets.yml").write_text(text)
     with pytest.raises(SystemExit):
         ev.load_sets(tmp_path / "sets.yml")
+
+
+def test_judge_checks_cautions_and_treatment_so_far():
+    assessment = {"triage": "massage_ok", "cautions": ["pregnancy", "skin_at_site"],
+                  "previous_treatment": {"sessions": 2, "change": "no_change"}, "culprits": []}
+    expect = {"triage": "massage_ok", "cautions": ["pregnancy"],
+              "previous_treatment": {"sessions": 2, "change": "no_change"}}
+    assert all(ev.judge(assessment, expect).values())
+    assert not ev.judge(assessment, {**expect, "cautions": ["blood_thinners"]})["cautions"]
+    assert not ev.judge(assessment, {**expect, "previous_treatment": {"sessions": 3}})["previous_treatment"]
+
+
+def test_intake_facts_are_scored_where_labelled():
+    scores = ev.PhrasingScores()
+    ev.score_intake_facts({"text": "I'm 20 weeks pregnant", "cautions": ["pregnancy"]}, scores)
+    ev.score_intake_facts({"text": "my sister is pregnant", "cautions": []}, scores)
+    ev.score_intake_facts({"text": "had two massages, no better", "treatment": {"sessions": 2, "change": "no_change"}},
+                          scores)
+    ev.score_intake_facts({"text": "thinking of booking a massage", "treatment": None}, scores)
+    ev.score_intake_facts({"text": "I'm on warfarin", "cautions": []}, scores)
+    assert (scores.cautions.hits, scores.cautions.total) == (2, 3)
+    assert (scores.treatment.hits, scores.treatment.total) == (2, 2)
+    assert [m["kind"] for m in scores.misses] == ["cautions"]
