@@ -98,8 +98,8 @@ def _sections(handoff: Handoff, knowledge: Knowledge) -> list[tuple[str, list[st
         if result.get("therapist_notes"):
             sections.append((w["cautions"], list(result["therapist_notes"])))
         sections.append((w["facts"], _facts(result, knowledge)))
-        muscles = [w["muscle"].format(name=c["name"], where=c["where"]) + "".join(f"\n  - {r}" for r in c["reasons"])
-                   for c in result.get("culprits") or []][:5]
+        muscles = [w["muscle"].format(name=c["name"][:1].upper() + c["name"][1:], where=c["where"])
+                   + "".join(f"\n  - {reason}" for reason in c["reasons"]) for c in result.get("culprits") or []][:5]
         if muscles:
             sections.append((w["muscles"], muscles))
     if handoff.said:

@@ -35,7 +35,7 @@ WILDCARD = "*"  # in a phrase: any one word, or none ("lost * pound" → "lost 1
 NEGATION_CUES = {"no", "not", "never", "without", "none", "nor", "neither", "deny", "nothing", "zero"}
 # "not sure if", "no idea" are doubt, and "no control", "no feeling", "not able",
 # "no matter what" describe a loss: none of them deny the sign that follows.
-NOT_A_DENIAL_AFTER_CUE = {"sure", "know", "certain", "idea", "remember", "control", "feeling", "sensation",
+NOT_A_DENIAL_AFTER_CUE = {"sure", "know", "certain", "idea", "remember", "control", "feeling", "sensation", "as",
                           "trying", "try", "meaning", "mean", "dieting", "diet", "reason", "warning", "cause",
                           "explanation", "pass", "passed", "peed", "gone", "weed",
                           "strength", "power", "matter", "able", "longer", "grip", "way", "sense", "feel"}
@@ -323,7 +323,9 @@ def is_negated(doc: Doc, span: Span, covered: set[int] | None = None) -> bool:
     for i in range(span.start - 1, max(-1, span.start - 1 - WIDE_DENIAL_WINDOW), -1):
         token = doc[i]
         word = token.norm_.lower()
-        if word in SCOPE_BREAKS:
+        # "didn't actually fall": right after a denial, "actually" stresses it rather than turning the clause.
+        stressed = word in DENIAL_FILLERS and i > 0 and doc[i - 1].norm_.lower() in NEGATION_CUES
+        if word in SCOPE_BREAKS and not stressed:
             break
         near = span.start - i <= NEGATION_WINDOW
         # Further back, only a denial of "any" still reaches ("I don't take any medicines that affect my ...").
@@ -348,7 +350,7 @@ def reassured_after(doc: Doc, span: Span, covered: set[int] | None = None) -> bo
             continue
         if word in REASSURANCE_WORDS:
             return True
-        if word == "not" and i + 1 < len(doc) and doc[i + 1].norm_.lower() in {"affect", "affected", "a", "an"}:
+        if word == "not" and i + 1 < len(doc) and doc[i + 1].lower_ in {"affect", "affected", "a", "an"}:
             return True
         if word in CONJUNCTIONS or word in DETERMINERS:
             following = next((j for j in range(i + 1, len(doc)) if doc[j].norm_.lower() not in DETERMINERS), None)

@@ -60,7 +60,7 @@ FEELING_DENIED_AFTER_FEEL = {"numb", "tingly", "weak", "any", "different", "weir
                              "rundown", "run", "grotty", "crook"}
 DENIALS = {"no", "not", "never", "without", "none", "nor", "neither", "nothing", "zero"}
 # After these a denial word describes a loss ("no feeling", "no control", "not able").
-LOSS_AFTER_DENIAL = {"feeling", "sensation", "control", "strength", "power", "able", "longer", "grip", "way",
+LOSS_AFTER_DENIAL = {"feeling", "sensation", "control", "strength", "power", "able", "longer", "grip", "way", "as",
                      "sense", "matter", "relief", "position", "help", "ease", "work", "working", "hold", "lift",
                      "sure", "idea", "know", "come", "start", "go", "stop", "take", "raise", "point", "change",
                      "touch", "make", "eased", "wait", "tell", "better", "well", "easier", "can", "cannae"}

@@ -237,3 +237,29 @@ def test_look_alikes_the_late_set_showed(text: str, sign: str) -> None:
 
 def test_a_denied_reassurance_is_no_reassurance() -> None:
     assert signs("its worse at night and it never goes if i move").get("night_pain") is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("when i sit on the loo i can't really feel the seat", "saddle_numbness"),
+    ("the feeling down below is less than usual", "saddle_numbness"),
+    ("my right leg is not as strong, it goes floppy", "leg_weakness"),
+    ("my left leg feels like it's not mine any more", "leg_weakness"),
+    ("a van drove into the back of us at the lights yesterday", "major_trauma"),
+    ("36 weeks pregnant and i think i lost my waters this morning", "pregnancy_warning_signs"),
+    ("achy and shivery like proper flu since sunday", "fever"),
+    ("the pain at night is relentless whatever I do", "night_pain"),
+    ("there's a knobbly bit on my spine that has come up recently", "structural_change"),
+])
+def test_kinds_of_wording_the_winter_set_showed(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is True
+
+
+@pytest.mark.parametrize("text,sign", [
+    ("my partner had a blood clot in his calf last year", "clot_signs"),
+    ("I work in a care home and look after people who have incontinence", "bladder_bowel"),
+    ("booked in for my flu jab on friday", "fever"),
+    ("I stumbled on the kerb but caught myself, didn't actually fall", "major_trauma"),
+    ("we witnessed a crash on the way to work", "major_trauma"),
+])
+def test_look_alikes_the_winter_set_showed(text: str, sign: str) -> None:
+    assert signs(text).get(sign) is not True
