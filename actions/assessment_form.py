@@ -35,7 +35,7 @@ from actions.conversation import (
 from actions.handoff import SENT, can_offer, offer
 from actions.replies import send_result
 from actions.safety import possible_warning
-from bot.answers import READERS, inflammation_already_told, is_datable, read_screening
+from bot.answers import READERS, dates_the_pain, inflammation_already_told, read_screening
 from bot.assessment import UNKNOWN, assess
 from bot.entities import QUESTION, signs_to_confirm
 from bot.input_check import INPUT_CHECK, VERDICTS
@@ -142,7 +142,8 @@ class ValidateAssessmentForm(FormValidationAction):
         if slot == "pain_duration" and isinstance(value, str) and value != UNKNOWN:
             # Said in passing, only a duration that can be dated counts ("for some weeks" or the
             # "morning" of "good morning" do not): otherwise the question is still asked.
-            return {"pain_duration": value if is_datable(value) else None}
+            said = (tracker.latest_message or {}).get("text")
+            return {"pain_duration": value if dates_the_pain(value, said) else None}
         return {}
 
     # --- The answer to the question just asked -----------------------------------------

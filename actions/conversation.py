@@ -15,6 +15,7 @@ from rasa_sdk import Tracker
 from bot.answers import tells_recent_injury
 from bot.assessment import UNKNOWN, AssessmentInput
 from bot.cautions import read_cautions
+from bot.conversation_signs import signs_across_messages
 from bot.entities import NEGATED, UNCERTAIN
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
@@ -91,8 +92,10 @@ def canonical_values(values: Iterable[Any] | Any, entity: str, allow: Iterable[s
 
 
 def reported_warning_signs(tracker: Tracker) -> list[str]:
+    """Signs of any message this session, of the safety answers, and of the conversation as a whole."""
     values, _ = mentioned(tracker, "red_flag")
-    for value in canonical_values(tracker.get_slot("red_flags"), "red_flag"):
+    across = signs_across_messages(event.get("text") for event in session_user_events(tracker))
+    for value in [*canonical_values(tracker.get_slot("red_flags"), "red_flag"), *across]:
         if value not in values:
             values.append(value)
     return values
@@ -123,6 +126,9 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
     gathered: dict[str, list[str]] = {}
     for entity, slot in SLOT_FOR_ENTITY.items():
         values, entity_words = mentioned(tracker, entity)
+        if entity == "red_flag":
+            values += [v for v in signs_across_messages(e.get("text") for e in session_user_events(tracker))
+                       if v not in values]
         for value in canonical_values(tracker.get_slot(slot), entity):
             if value not in values:
                 values.append(value)

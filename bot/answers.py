@@ -269,6 +269,16 @@ _DATABLE = re.compile(r"\d|\b(?:a|an|one|two|three|four|five|six|seven|eight|nin
                       r"several|fortnight|yesterday|today|tonight|since|ago|last|this)\b", re.IGNORECASE)
 
 
+# "28 weeks pregnant" says how far along a pregnancy is, not how long the back has hurt.
+_PREGNANCY_TERM = re.compile(r"\b(?:weeks?|wks?|months?)\s+(?:pregnant|along|gone|into (?:my|the) pregnancy)\b",
+                             re.IGNORECASE)
+
+
+def dates_the_pain(value: str, message: str | None) -> bool:
+    """A duration said in passing that dates the pain: datable, and not how far along a pregnancy is."""
+    return is_datable(value) and not _PREGNANCY_TERM.search(message or "")
+
+
 def is_datable(text: str) -> bool:
     """A duration said in passing that really dates the pain ("3 weeks", "since Tuesday"), not "for weeks"."""
     return parse_duration(text).days is not None and bool(_DATABLE.search(text))

@@ -35,7 +35,8 @@ _LASTING = re.compile(r"\b(?:(?P<count>\d+|two|three|four|five|six|seven|a few|f
                       re.IGNORECASE)
 # In answer to "have you had treatment?", "twice" or "3 times" count the sessions without naming them.
 _TIMES = re.compile(r"\b(?:(?P<word>once|twice|thrice)|(?P<count>\d{1,2}|one|two|three|four|five|six|seven|eight|"
-                    r"a couple of|a few|couple of|few|several)\s*(?:times|x|goes|lots))\b", re.IGNORECASE)
+                    r"a couple of|a few|couple of|few|several)\s*(?:times|x|goes|lots))\b"
+                    r"(?!\s+(?:a|per|each|every)\s+(?:day|night|week|month))", re.IGNORECASE)
 _TIMES_WORDS = {"once": 1, "twice": 2, "thrice": 3}
 
 
@@ -85,8 +86,9 @@ class PreviousTreatment:
 
 
 def _alternatives(phrases: Iterable[str]) -> str:
-    return "|".join(re.escape(p).replace(r"\ ", r"\s+").replace("'", "['’]?") for p in
-                    sorted(phrases, key=len, reverse=True))
+    """One regex alternation; "didn't" also matches "didnt", "didn’t" and "did not"."""
+    return "|".join(re.escape(p.replace("n't", "\0")).replace(r"\ ", r"\s+").replace("'", "['’]?")
+                    .replace("\0", r"(?:n['’]?t|\s+not)") for p in sorted(phrases, key=len, reverse=True))
 
 
 @dataclass(frozen=True)
@@ -97,8 +99,9 @@ class TreatmentPhrases:
     changes: tuple[tuple[str, re.Pattern[str]], ...]
     spasm: re.Pattern[str]
     sore: re.Pattern[str]
-    after_session: re.Pattern[str]
+    after: re.Pattern[str]
     not_the_clients: re.Pattern[str]
+    unsure: re.Pattern[str]
 
 
 def _phrase_list(raw: dict, key: str, where: str) -> list[str]:
@@ -127,8 +130,8 @@ def treatment_phrases(directory: Path = KNOWLEDGE_DIR) -> TreatmentPhrases:
         spasm=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'spasm_not_releasing', ''))})\b", re.IGNORECASE),
         sore=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'sore', ''))})\b", re.IGNORECASE),
         not_the_clients=re.compile(rf"\b(?:{not_the_clients})\b", re.IGNORECASE),
-        after_session=re.compile(rf"\b(?:after|since|from|following)\s+(?:\w+\s+){{0,3}}?(?:{treatments})\b",
-                                 re.IGNORECASE),
+        after=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'after', ''))})\b", re.IGNORECASE),
+        unsure=re.compile(rf"\b(?:{_alternatives(_phrase_list(raw, 'unsure', ''))})\b", re.IGNORECASE),
     )
 
 
@@ -155,15 +158,19 @@ def _lasts(sentence: str) -> bool:
     return False
 
 
-def _read_sentence(sentence: str, phrases: TreatmentPhrases, answers_the_question: bool) -> PreviousTreatment:
+def _read_sentence(sentence: str, phrases: TreatmentPhrases) -> PreviousTreatment:
+    """One sentence that is about the client's treatment (or answers the question about it)."""
     named = [_count(m) for m in phrases.counted.finditer(sentence)]
     named += [ORDINALS[m.group("ordinal").lower()] for m in phrases.ordinal.finditer(sentence)]
-    if answers_the_question:
-        named += [_TIMES_WORDS.get((m.group("word") or "").lower()) or _count(m) for m in _TIMES.finditer(sentence)]
-    change = next((name for name, pattern in phrases.changes if pattern.search(sentence)), UNKNOWN)
+    named += [_TIMES_WORDS.get((m.group("word") or "").lower()) or _count(m) for m in _TIMES.finditer(sentence)]
+    change = UNKNOWN if phrases.unsure.search(sentence) else next(
+        (name for name, pattern in phrases.changes if pattern.search(sentence)), UNKNOWN)
+    spasm = bool(phrases.spasm.search(sentence))
+    if spasm and change == UNKNOWN:
+        change = "no_change"  # the therapist could not release it: the treatment changed nothing
     # "still sore three days after my massage"; "sore for 3 weeks, had 2 massages" is the pain itself.
-    sore = bool(phrases.sore.search(sentence) and phrases.after_session.search(sentence)) and _lasts(sentence)
-    return PreviousTreatment(max(named) if named else None, change, bool(phrases.spasm.search(sentence)), sore)
+    sore = bool(phrases.sore.search(sentence) and phrases.after.search(sentence)) and _lasts(sentence)
+    return PreviousTreatment(max(named) if named else None, change, spasm, sore)
 
 
 def read_treatment(messages: Iterable[str | None]) -> PreviousTreatment:
@@ -176,7 +183,7 @@ def read_treatment(messages: Iterable[str | None]) -> PreviousTreatment:
             if QUESTION.search(sentence) or not phrases.treatments.search(sentence) or \
                     phrases.not_the_clients.search(sentence):
                 continue
-            told = told.joined(_read_sentence(sentence, phrases, answers_the_question=False))
+            told = told.joined(_read_sentence(sentence, phrases))
     return told
 
 
@@ -185,5 +192,5 @@ def read_treatment_answer(text: str | None) -> PreviousTreatment:
     phrases = treatment_phrases()
     told = PreviousTreatment()
     for sentence in _SENTENCES.findall(text or ""):
-        told = told.joined(_read_sentence(sentence, phrases, answers_the_question=True))
+        told = told.joined(_read_sentence(sentence, phrases))
     return told

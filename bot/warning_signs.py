@@ -93,6 +93,9 @@ class SignPatterns:
     rules: tuple[Rule, ...]
     alone: tuple[tuple[str, ...], ...]
     uncertain: Uncertain | None = None
+    # A caution that, once told in any message, makes this sign's feelings enough on their own in any
+    # message ("I'm 33 weeks pregnant" first, "some bleeding this afternoon" later).
+    across_messages: str | None = None
 
 
 @dataclass(frozen=True)
@@ -162,7 +165,7 @@ class WarningSignDetector:
                 *(self._keys(_list(doubt, key, f"{value} uncertain", required=key != "feelings"))
                   for key in ("places", "feelings", "passing")))
             self.signs.append(SignPatterns(value, rules, self._keys(_list(entry, "alone", value, required=False)),
-                                           uncertain))
+                                           uncertain, entry.get("across_messages")))
         scope = raw.get("not_the_client") or {}
 
         def signs_for(mapping: dict[str, Any]) -> frozenset[str]:
@@ -238,6 +241,18 @@ class WarningSignDetector:
     def keys(self, doc: Doc) -> list[str]:
         """The doc's words as the patterns are written: lemmas, except the plurals that matter."""
         return [token.lower_ if token.lower_ in AS_WRITTEN else token.norm_.lower() for token in doc]
+
+    def feelings_alone(self, doc: Doc, value: str) -> bool:
+        """Whether one of the sign's feelings stands in ``doc``, the client's own and not denied."""
+        keys = self.keys(doc)
+        sign = next(sign for sign in self.signs if sign.value == value)
+        for rule in sign.rules:
+            for start, end in occurrences(keys, rule.feelings):
+                excepted = any(s < end and start < e for s, e in occurrences(keys, rule.exceptions))
+                if not excepted and not self.is_denied(doc, start, end) \
+                        and self.belongs_to_client(doc, keys, value, start, end):
+                    return True
+        return False
 
     def excepted(self, keys: list[str], value: str, start: int, end: int) -> bool:
         """Whether tokens ``start:end`` fall in one of the sign's exceptions ("chest of drawers")."""

@@ -254,7 +254,7 @@ def score_intake_facts(item: dict[str, Any], scores: PhrasingScores) -> None:
             scores.misses.append(miss("cautions", item["text"], sorted(expected), sorted(got)))
     if "treatment" in item:
         wanted = item["treatment"] if isinstance(item["treatment"], dict) else {}
-        got_told = treatment.as_dict() if treatment.sessions is not None or treatment.change != "unknown" else {}
+        got_told = treatment.as_dict() if treatment.told else {}
         right = all(got_told.get(key) == value for key, value in wanted.items()) and bool(got_told) == bool(wanted)
         scores.treatment.add(right)
         if not right:

@@ -151,3 +151,11 @@ def test_an_injury_in_the_last_days_is_told_in_many_ways(text: str, recent: bool
     from bot.answers import tells_recent_injury
 
     assert tells_recent_injury(text) is recent
+
+
+def test_how_far_along_a_pregnancy_is_does_not_date_the_pain() -> None:
+    from bot.answers import dates_the_pain
+
+    assert not dates_the_pain("28 weeks", "I am 28 weeks pregnant and have back pain")
+    assert not dates_the_pain("7 months", "7 months along and my back aches")
+    assert dates_the_pain("2 weeks", "it started 2 weeks ago")

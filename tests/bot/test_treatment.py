@@ -16,7 +16,8 @@ from bot.treatment import PreviousTreatment, read_treatment, read_treatment_answ
     ("had a couple of sessions of physio, made it worse", 2, "worse"),
     ("my second session was on Monday and it's a bit better", 2, "better"),
     ("had a massage last week, it helped", 1, "better"),
-    ("my therapist has seen me four times", None, "unknown"),
+    ("my therapist has seen me four times", 4, "unknown"),
+    ("it aches three times a day, had physio", None, "unknown"),
 ])
 def test_sessions_and_how_it_went(text: str, sessions: int | None, change: str) -> None:
     treatment = read_treatment([text])
@@ -94,3 +95,20 @@ def test_a_later_reading_adds_to_an_earlier_one() -> None:
                                   "i have a massage booked for friday", "I've never had a massage, will it help"])
 def test_treatment_to_come_or_someone_elses_tells_nothing(text: str) -> None:
     assert not read_treatment([text]).told
+
+
+@pytest.mark.parametrize("text,spasm,change", [
+    ("the therapist said the spasm did not release under pressure", True, "no_change"),
+    ("the knot went tighter every time the therapist pressed on it", True, "worse"),
+    ("massage made the muscle ease off, much easier now", False, "better"),
+    ("been to physio, not sure if it helped", False, "unknown"),
+])
+def test_how_a_session_went_in_other_words(text: str, spasm: bool, change: str) -> None:
+    told = read_treatment([text])
+    assert (told.spasm_not_releasing, told.change) == (spasm, change)
+
+
+def test_soreness_that_came_from_the_session_is_said_in_many_ways() -> None:
+    assert read_treatment(["The massage left me sore for two days afterwards."]).lasting_soreness
+    assert read_treatment(["every time I get a massage I'm sore for the next 3 days"]).lasting_soreness
+    assert not read_treatment(["my back has been sore for 5 days, had a massage last month"]).lasting_soreness
