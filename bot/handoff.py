@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.contact_details import Contact
-from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge, read_knowledge_file
+from bot.knowledge import KNOWLEDGE_DIR, Knowledge, default_knowledge, read_texts_file
 
 HANDOFF_FILE = "handoff.yml"
 SIGNATURE_HEADER = "X-Signature-SHA256"
@@ -37,10 +37,7 @@ KEYS = ("subject", "subject_callback", "heading", "heading_callback", "intro", "
 
 @lru_cache(maxsize=1)
 def handoff_words(directory: Path = KNOWLEDGE_DIR) -> Mapping[str, str]:
-    raw = read_knowledge_file(HANDOFF_FILE, directory)
-    missing = [key for key in KEYS if not isinstance(raw.get(key), str) or not raw[key].strip()]
-    if missing:
-        raise KnowledgeError(f"{HANDOFF_FILE}: missing {', '.join(missing)}")
+    raw = read_texts_file(HANDOFF_FILE, KEYS, directory)
     return {key: " ".join(raw[key].split()) for key in KEYS}
 
 

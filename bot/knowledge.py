@@ -8,7 +8,7 @@ that point at the file and key to fix, instead of failing later mid-conversation
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -117,6 +117,15 @@ class Knowledge:
 def read_knowledge_file(name: str, directory: Path = KNOWLEDGE_DIR) -> dict[str, Any]:
     """The one way a knowledge file is read: a YAML mapping, or an error naming the file."""
     return _read(directory, name)
+
+
+def read_texts_file(name: str, keys: Iterable[str], directory: Path = KNOWLEDGE_DIR) -> dict[str, Any]:
+    """A knowledge file of wordings: each of ``keys`` must be there as text, or the error names them."""
+    raw = read_knowledge_file(name, directory)
+    missing = [key for key in keys if not isinstance(raw.get(key), str) or not raw[key].strip()]
+    if missing:
+        raise KnowledgeError(f"{name}: missing {', '.join(missing)}")
+    return raw
 
 
 def _read(directory: Path, name: str) -> dict[str, Any]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.clinic import Clinic, default_clinic
-from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge, read_knowledge_file
+from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge, read_texts_file
 
 WIDGET_FILE = "widget.yml"
 # The words the widget fills in itself, per entry; every other {word} is refused at load.
@@ -32,10 +32,7 @@ REQUIRED = ("greeting", "launcher", "title", "new_chat", "new_chat_label", "clos
 @lru_cache(maxsize=1)
 def widget_words(directory: Path = KNOWLEDGE_DIR) -> dict[str, str]:
     """widget.yml, checked: every entry present, text only, and only the {words} it may use."""
-    raw = read_knowledge_file(WIDGET_FILE, directory)
-    missing = [key for key in REQUIRED if not isinstance(raw.get(key), str) or not raw[key].strip()]
-    if missing:
-        raise KnowledgeError(f"{WIDGET_FILE}: missing {', '.join(missing)}")
+    raw = read_texts_file(WIDGET_FILE, REQUIRED, directory)
     for key, text in raw.items():
         allowed = {name: "x" for name in WIDGET_FIELDS.get(key, ()) + CLINIC_FIELDS}
         try:
