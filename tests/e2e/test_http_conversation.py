@@ -212,6 +212,7 @@ def test_twenty_conversations_survive_kill_9_mid_message(servers: Servers) -> No
             assert "how long" in texts(servers.say(sender, "about 4/10")).lower()
         servers.say(sender, "a couple of months")
         servers.say(sender, "no")
+        servers.say(sender, "not yet")
         result = assessment(servers.say(sender, "none"))
         assert result is not None, sender
         assert result["culprits"][0]["muscle"] == "hamstrings"
@@ -266,6 +267,7 @@ def test_a_caution_said_in_passing_reaches_the_result_for_the_therapist(servers:
     servers.say(sender, "about a 4")
     servers.say(sender, "2 weeks")
     servers.say(sender, "no")
+    servers.say(sender, "never had any")
     replies = servers.say(sender, "and I'm on warfarin")
     result = assessment(replies)
     assert result is not None and result["cautions"] == ["pregnancy", "blood_thinners"]
