@@ -240,7 +240,7 @@ def test_a_denied_reassurance_is_no_reassurance() -> None:
 
 
 @pytest.mark.parametrize("text,sign", [
-    ("when i sit on the loo i can't really feel the seat", "saddle_numbness"),
+    ("when i sit on the loo i can't feel the loo seat under me", "saddle_numbness"),
     ("the feeling down below is less than usual", "saddle_numbness"),
     ("my right leg is not as strong, it goes floppy", "leg_weakness"),
     ("my left leg feels like it's not mine any more", "leg_weakness"),
