@@ -21,7 +21,7 @@ from bot.pain import severity_for_score, severity_from_words
 from bot.screening import default_screening
 from bot.suggestions import choose_suggestions
 from bot.summary import describe_treatment
-from bot.treatment import PreviousTreatment
+from bot.treatment import PreviousTreatment, course_of_care
 from bot.triage import SafetyFacts, triage
 
 UNKNOWN = "unknown"
@@ -149,6 +149,8 @@ def assess(data: AssessmentInput, knowledge: Knowledge | None = None, clinic: Cl
         "recent_injury": data.recent_injury,
         "previous_treatment": treatment.as_dict(),
         "treatment_told": describe_treatment(treatment.as_dict(), knowledge),
+        # Two sessions without change already has its suggestion; the course of care would say it twice.
+        "course_of_care": course_of_care(treatment) if decision.level in MUSCLE_LEVELS and not no_change else None,
         "cautions": known_cautions,
         "therapist_notes": [cautions[key].tell for key in known_cautions],
         "suggestions": suggestions,

@@ -82,6 +82,8 @@ def summary_messages(result: Mapping[str, Any], knowledge: Knowledge | None = No
         first.append("")
         first.append(facts)
     second = []
+    if result.get("course_of_care"):
+        second += [result["course_of_care"], ""]
     if result.get("therapist_notes"):
         second.append(knowledge.say("summary_tell_therapist"))
         second.extend(f"- {note}" for note in result["therapist_notes"])

@@ -194,3 +194,25 @@ def read_treatment_answer(text: str | None) -> PreviousTreatment:
     for sentence in _SENTENCES.findall(text or ""):
         told = told.joined(_read_sentence(sentence, phrases))
     return told
+
+
+COURSE_OF_CARE = ("spasm_not_releasing", "lasting_soreness", "no_change_after_two_sessions", "worse", "no_change",
+                  "better")
+
+
+@lru_cache(maxsize=1)
+def course_of_care_words(directory: Path = KNOWLEDGE_DIR) -> dict[str, str]:
+    raw = read_knowledge_file(TREATMENT_FILE, directory).get("course_of_care")
+    missing = [key for key in COURSE_OF_CARE if not isinstance((raw or {}).get(key), str)]
+    if missing:
+        raise KnowledgeError(f"{TREATMENT_FILE}: course_of_care: missing {', '.join(missing)}")
+    return {key: " ".join(raw[key].split()) for key in COURSE_OF_CARE}
+
+
+def course_of_care(told: PreviousTreatment) -> str | None:
+    """Where the client is in a course of care, the most pressing first; None when nothing was told."""
+    facts = {"spasm_not_releasing": told.spasm_not_releasing, "lasting_soreness": told.lasting_soreness,
+             "no_change_after_two_sessions": told.no_change_after_two_sessions, "worse": told.change == "worse",
+             "no_change": told.change == "no_change", "better": told.change == "better"}
+    key = next((key for key in COURSE_OF_CARE if facts[key]), None)
+    return course_of_care_words()[key] if key else None

@@ -275,6 +275,8 @@
       })));
     }
 
+    if (asText(result.course_of_care)) card.append(el('p', { class: 'bpw-course', text: result.course_of_care }));
+
     var notes = asList(result.therapist_notes).map(asText).filter(Boolean);
     if (notes.length) {
       card.append(el('h4', { text: say('card_tell_therapist') }));

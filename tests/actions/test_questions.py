@@ -171,3 +171,19 @@ def test_a_question_without_buttons_is_one_plain_message(dispatcher: CollectingD
     assert not asked.buttons, "precondition: the second wording has no buttons"
     ask(dispatcher, "pain_location", h.tracker({ATTEMPTS: 1}))
     assert [(message["text"], message["buttons"]) for message in dispatcher.messages] == [(asked.text, [])]
+
+
+def test_a_returning_client_hears_where_they_are_in_the_course_of_care_first(h) -> None:
+    from actions.questions import AskQuestion
+    from bot.treatment import course_of_care_words
+
+    class AskConsent(AskQuestion):
+        slot = "consent"
+
+    dispatcher = CollectingDispatcher()
+    tracker = h.tracker({}, [h.user_event("my second session was on monday and it's a bit better")])
+    AskConsent().run(dispatcher, tracker, {})
+    assert h.texts(dispatcher)[0] == course_of_care_words()["better"]
+    quiet = CollectingDispatcher()
+    AskConsent().run(quiet, h.tracker({}, [h.user_event("hi, my back hurts")]), {})
+    assert course_of_care_words()["better"] not in h.texts(quiet)

@@ -245,3 +245,18 @@ def test_cautions_reach_the_result_as_ids_and_as_lines_for_the_therapist(run: Ru
 def test_an_unknown_caution_is_refused(run: Run) -> None:
     with pytest.raises(UnknownValueError):
         run(cautions=["juggling"])
+
+
+def test_the_course_of_care_reaches_the_result_once(run) -> None:
+    from bot.treatment import PreviousTreatment, course_of_care_words
+
+    better = run(activities=["lifting"], pain_locations=["low_back_one_side"], symptoms=[], red_flags=[],
+                 previous_treatment=PreviousTreatment(2, "better"))
+    assert better["course_of_care"] == course_of_care_words()["better"]
+    # Two sessions without change: its suggestion says it, the course of care does not repeat it.
+    stuck = run(activities=["lifting"], pain_locations=["low_back_one_side"], symptoms=[], red_flags=[],
+                previous_treatment=PreviousTreatment(2, "no_change"))
+    assert stuck["course_of_care"] is None
+    assert any("no difference" in s["text"] for s in stuck["suggestions"])
+    urgent = run(red_flags=["fever"], previous_treatment=PreviousTreatment(2, "better"))
+    assert urgent["course_of_care"] is None

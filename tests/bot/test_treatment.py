@@ -112,3 +112,24 @@ def test_soreness_that_came_from_the_session_is_said_in_many_ways() -> None:
     assert read_treatment(["The massage left me sore for two days afterwards."]).lasting_soreness
     assert read_treatment(["every time I get a massage I'm sore for the next 3 days"]).lasting_soreness
     assert not read_treatment(["my back has been sore for 5 days, had a massage last month"]).lasting_soreness
+
+
+@pytest.mark.parametrize("told,key", [
+    (PreviousTreatment(2, "better"), "better"),
+    (PreviousTreatment(1, "no_change"), "no_change"),
+    (PreviousTreatment(2, "no_change"), "no_change_after_two_sessions"),
+    (PreviousTreatment(1, "better", spasm_not_releasing=True), "spasm_not_releasing"),
+    (PreviousTreatment(None, "worse", lasting_soreness=True), "lasting_soreness"),
+    (PreviousTreatment(3, "worse"), "no_change_after_two_sessions"),
+])
+def test_the_course_of_care_answer_puts_the_most_pressing_first(told: PreviousTreatment, key: str) -> None:
+    from bot.treatment import course_of_care, course_of_care_words
+
+    assert course_of_care(told) == course_of_care_words()[key]
+
+
+def test_nothing_told_is_no_course_of_care_answer() -> None:
+    from bot.treatment import course_of_care
+
+    assert course_of_care(PreviousTreatment()) is None
+    assert course_of_care(PreviousTreatment(sessions=0)) is None
