@@ -30,6 +30,7 @@ from actions.conversation import (
     first_emergency_group,
     needs_emergency_screening,
     reported_warning_signs,
+    session_texts,
     session_user_events,
 )
 from actions.handoff import SENT, can_offer, offer
@@ -84,7 +85,7 @@ class ValidateAssessmentForm(FormValidationAction):
         told = inflammation_already_told(e for event in _session_entities(tracker) for e in event)
         if told and tracker.get_slot("inflammation") is None:
             values["inflammation"] = told
-        treatment = read_treatment(event.get("text") for event in session_user_events(tracker))
+        treatment = read_treatment(session_texts(tracker))
         if treatment.told and tracker.get_slot("treatment") is None:
             values["treatment"] = treatment.as_slot()  # "I've had two massages, no better": not asked again
         flags = values.get("red_flags") or []

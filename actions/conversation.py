@@ -17,6 +17,7 @@ from bot.assessment import UNKNOWN, AssessmentInput
 from bot.cautions import read_cautions
 from bot.conversation_signs import signs_across_messages
 from bot.entities import NEGATED, UNCERTAIN
+from bot.input_check import check_input
 from bot.knowledge import default_knowledge
 from bot.pain import parse_pain_score
 from bot.screening import default_screening
@@ -58,6 +59,12 @@ def session_user_events(tracker: Tracker) -> list[dict[str, Any]]:
     return session_events(tracker, "user")
 
 
+def session_texts(tracker: Tracker) -> list[str]:
+    """What the client typed this session, cleaned as the language model read it (no markup, no stray
+    surrogates, at most the length the input guard allows), for the readers that go over every message."""
+    return [check_input(event.get("text")).text for event in session_user_events(tracker)]
+
+
 def mentioned(tracker: Tracker, entity: str) -> tuple[list[str], dict[str, str]]:
     """Canonical values the client mentioned (not denied) this session, and their own words."""
     valid = set(default_knowledge().values(entity))
@@ -94,7 +101,7 @@ def canonical_values(values: Iterable[Any] | Any, entity: str, allow: Iterable[s
 def reported_warning_signs(tracker: Tracker) -> list[str]:
     """Signs of any message this session, of the safety answers, and of the conversation as a whole."""
     values, _ = mentioned(tracker, "red_flag")
-    across = signs_across_messages(event.get("text") for event in session_user_events(tracker))
+    across = signs_across_messages(session_texts(tracker))
     for value in [*canonical_values(tracker.get_slot("red_flags"), "red_flag"), *across]:
         if value not in values:
             values.append(value)
@@ -127,8 +134,7 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
     for entity, slot in SLOT_FOR_ENTITY.items():
         values, entity_words = mentioned(tracker, entity)
         if entity == "red_flag":
-            values += [v for v in signs_across_messages(e.get("text") for e in session_user_events(tracker))
-                       if v not in values]
+            values += [v for v in signs_across_messages(session_texts(tracker)) if v not in values]
         for value in canonical_values(tracker.get_slot(slot), entity):
             if value not in values:
                 values.append(value)
@@ -142,7 +148,7 @@ def assessment_input(tracker: Tracker) -> AssessmentInput:
         else:
             pain_score = parse_pain_score(score_slot).score
     duration = tracker.get_slot("pain_duration")
-    said = [event.get("text") for event in session_user_events(tracker)]
+    said = session_texts(tracker)
     return AssessmentInput(
         activities=gathered["activity"], pain_locations=gathered["pain_location"], symptoms=gathered["symptom"],
         red_flags=gathered["red_flag"], pain_score=pain_score, pain_description=pain_words,

@@ -25,6 +25,7 @@ from bot.contact_details import contact_from_slot, read_contact, read_name
 from bot.delivery import post_webhook, send_mail
 from bot.entities import QUESTION
 from bot.handoff import Handoff, email_message, handoff_words, webhook_body
+from bot.input_check import check_input
 from bot.questions import read_back, reply, reply_buttons
 from bot.screening import CONFIRM, default_screening
 
@@ -190,7 +191,7 @@ def said_by_client(tracker: Tracker) -> tuple[str, ...]:
         if event.get("event") == "slot" and event.get("name") == REQUESTED_SLOT:
             requested = event.get("value")
         elif event.get("event") == "user":
-            text = (event.get("text") or "").strip()
+            text = check_input(event.get("text")).text
             if text and not text.startswith("/") and requested not in (NAME, CONTACT, CONFIRMED):
                 texts.append(text)
     return tuple(texts)
@@ -212,7 +213,7 @@ def safety_answers(tracker: Tracker) -> tuple[tuple[str, str], ...]:
                 question = words["safety_question_confirm"]
             else:
                 question = words["safety_question_group"].format(group=screening.group_for_step(step).heading)
-            text = (event.get("text") or "").strip()
+            text = check_input(event.get("text")).text
             # A button's shorthand ("/deny") is said as what the client pressed.
             answers.append((question, words.get(f"button_{text[1:]}", text) if text.startswith("/") else text))
     return tuple(answers)

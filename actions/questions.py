@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation import ATTEMPTS, STEP, session_user_events
+from actions.conversation import ATTEMPTS, STEP, session_texts
 from bot.input_check import ALLOWED_SHORTHAND
 from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, SENDING_SLOTS, Question, question, screening_question
 from bot.treatment import course_of_care, read_treatment
@@ -34,7 +34,7 @@ class AskQuestion:
         if self.slot == "consent" and not tracker.get_slot(ATTEMPTS):
             # A returning client opening with how the last sessions went ("my second session was on
             # Monday and it's a bit better") hears where they are in a course of care first.
-            told = course_of_care(read_treatment(event.get("text") for event in session_user_events(tracker)))
+            told = course_of_care(read_treatment(session_texts(tracker)))
             if told:
                 dispatcher.utter_message(text=told)
         ask(dispatcher, self.slot, tracker)

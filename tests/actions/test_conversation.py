@@ -346,3 +346,13 @@ def test_nothing_said_about_treatment_leaves_it_unknown(h: SimpleNamespace) -> N
     data = assessment_input(h.tracker({}, [h.user_event("my lower back hurts when i sit")]))
     assert data.recent_injury is False
     assert assess(data)["previous_treatment"] == {"sessions": None, "change": "unknown"}
+
+
+def test_every_message_is_read_as_the_language_model_read_it(h) -> None:
+    """A stray surrogate or markup in a stored message cannot break the readers that go over the session."""
+    from actions.conversation import reported_warning_signs, session_texts
+
+    tracker = h.tracker({}, [h.user_event("\ud83d"), h.user_event("<b>I'm 30 weeks pregnant</b>"),
+                             h.user_event("some bleeding since this morning")])
+    assert session_texts(tracker)[1] == "I'm 30 weeks pregnant"
+    assert "pregnancy_warning_signs" in reported_warning_signs(tracker)

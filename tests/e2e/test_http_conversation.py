@@ -283,3 +283,22 @@ def test_a_swollen_hot_calf_is_same_day_advice_and_no_muscles(servers: Servers) 
     assert result is not None and result["triage"] == "urgent"
     assert "clot_signs" in result["red_flags"] and result["culprits"] == []
     assert "today" in result["triage_advice"]["action"]
+
+
+def test_a_returning_client_hears_the_course_of_care_then_the_check(servers: Servers) -> None:
+    from bot.treatment import course_of_care_words
+
+    replies = servers.say(new_sender(), "hi, my second massage was on monday and my back is a bit better")
+    said = texts(replies)
+    assert course_of_care_words()["better"] in said
+    assert "shall we start" in said.lower()
+
+
+def test_a_pregnancy_and_bleeding_told_in_different_answers_is_an_emergency(servers: Servers) -> None:
+    sender = new_sender()
+    servers.say(sender, "hi, my lower back aches, I'm 33 weeks pregnant")
+    servers.say(sender, "yes")
+    servers.say(sender, "no none of those")
+    result = assessment(servers.say(sender, "standing, and I've had some bleeding this afternoon"))
+    assert result is not None and result["triage"] == "emergency", result
+    assert "pregnancy_warning_signs" in result["red_flags"] and result["culprits"] == []

@@ -44,7 +44,8 @@ ANSWER_ACCEPTED = "\x1b[?2004l"
 UP, DOWN, ENTER = "\x1b[A", "\x1b[B", "\r"
 
 ANSI = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07]*\x07|\x1b[@-Z\\-_]")
-CHOICE = re.compile(r"^\s*(?:»\s*)?\d+: (.+?) \(/\w+\)\s*$", re.MULTILINE)
+# "1: Yes, let's start (/affirm)"; a button that answers in words shows them: "2: Yes, it helped (yes, it helped)".
+CHOICE = re.compile(r"^\s*(?:»\s*)?\d+: (.+?) \((?:/\w+|[^()/]+)\)\s*$", re.MULTILINE)
 
 # The exact wording comes from bot/knowledge/{triage,messages,muscles}.yml and clinic.yml.
 MASSAGE_OK = "Massage and gentle movement may help."
