@@ -216,3 +216,16 @@ def course_of_care(told: PreviousTreatment) -> str | None:
              "no_change": told.change == "no_change", "better": told.change == "better"}
     key = next((key for key in COURSE_OF_CARE if facts[key]), None)
     return course_of_care_words()[key] if key else None
+
+
+def course_of_care_intent(intent: str | None, text: str) -> str | None:
+    """"my second massage was on Monday and it's a bit better" is a client telling how it goes, not an FAQ.
+
+    A statement (not a question) the classifier took for a question about massage, that tells the
+    client's own treatment and how it went, describes their pain: the self-check (and its course of
+    care answer) follows. None keeps the classifier's intent.
+    """
+    if intent != "faq" or QUESTION.search(text):
+        return None
+    told = read_treatment([text])
+    return "describe_pain" if told.change != UNKNOWN or told.spasm_not_releasing or told.lasting_soreness else None

@@ -31,6 +31,7 @@ from rasa.shared.nlu.training_data.message import Message
 from bot.entities import FALLBACK_INTENT, RED_FLAG_INTENT, guarded_verdict, resolve_entities, safety_intent
 from bot.input_check import INPUT_CHECK
 from bot.language import default_matcher
+from bot.treatment import course_of_care_intent
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.ENTITY_EXTRACTOR], is_trainable=False)
@@ -72,7 +73,8 @@ class VocabularyEntityResolver(GraphComponent, EntityExtractorMixin):
     def _override_intent(message: Message, entities: list[dict[str, Any]]) -> None:
         intent = message.get(INTENT) or {}
         ranking_names = [item.get("name") for item in message.get(INTENT_RANKING_KEY) or []]
-        new_name: str | None = safety_intent(intent.get("name"), entities, message.get(TEXT) or "", ranking_names)
+        new_name: str | None = safety_intent(intent.get("name"), entities, message.get(TEXT) or "", ranking_names) \
+            or course_of_care_intent(intent.get("name"), message.get(TEXT) or "")
         if not new_name or new_name == intent.get("name"):
             return
         # The overruled intent leaves the ranking too, or the fallback classifier would see two

@@ -133,3 +133,13 @@ def test_nothing_told_is_no_course_of_care_answer() -> None:
 
     assert course_of_care(PreviousTreatment()) is None
     assert course_of_care(PreviousTreatment(sessions=0)) is None
+
+
+def test_a_client_telling_how_it_goes_is_no_faq() -> None:
+    from bot.treatment import course_of_care_intent
+
+    assert course_of_care_intent("faq", "my second massage was on monday and my back is a bit better") == \
+        "describe_pain"
+    assert course_of_care_intent("faq", "will massage make it better?") is None
+    assert course_of_care_intent("faq", "tell me about massage") is None
+    assert course_of_care_intent("greet", "two massages and no better") is None
