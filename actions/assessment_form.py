@@ -107,7 +107,7 @@ class ValidateAssessmentForm(FormValidationAction):
             steps_aside = False
         if steps_aside and not any(value is not None for value in values.values()):
             return []  # Rasa rejects the form for this message, and its rules take over
-        answered_before = requested not in candidates and tracker.get_slot(requested) is not None
+        answered_before = bool(requested) and requested not in candidates and tracker.get_slot(requested) is not None
         if requested and tracker.active_loop.get("name") and not answered_before:
             values.update(self._answer(requested, dispatcher, tracker))
         elif requested:

@@ -28,6 +28,7 @@ class Target:
 
 # A full self-assessment: consent, red-flag screening, location and activity in one
 # message, how it feels, score, duration, inflammation, treatment so far, the intake, the result, one FAQ and a goodbye.
+RESULT_TURN = Turn("none of these", "quadratus lumborum")  # the intake answered: the result
 PROJECT_CONVERSATION = (
     Turn("hi", "not a diagnosis"),
     Turn("yes lets start", "safety check"),
@@ -38,7 +39,7 @@ PROJECT_CONVERSATION = (
     Turn("3 weeks", "swelling"),
     Turn("no", "treatment for this pain"),
     Turn("not yet", "for your therapist"),
-    Turn("none of these", "quadratus lumborum"),
+    RESULT_TURN,
     Turn("how many sessions will i need?", "four"),
     Turn("thanks bye", "take care"),
 )
@@ -57,7 +58,8 @@ _PROJECT_FOLLOW_UPS = (
     Turn("what are the benefits of massage?", "circulation"),
     Turn("thank you", None),
 )
-PROJECT_LONG = PROJECT_CONVERSATION[:9] + _PROJECT_FOLLOW_UPS * 4  # 49 turns
+# Up to the result (the FAQ turns must come after it, outside the form), then the follow-ups.
+PROJECT_LONG = PROJECT_CONVERSATION[:PROJECT_CONVERSATION.index(RESULT_TURN) + 1] + _PROJECT_FOLLOW_UPS * 4  # 50 turns
 
 # The moodbot of `rasa init`: greet, mood_unhappy, affirm/deny, goodbye, bot_challenge.
 STARTER_CONVERSATION = (

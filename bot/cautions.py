@@ -69,25 +69,29 @@ def _phrase_keys() -> dict[str, tuple[tuple[str, ...], ...]]:
             if caution.phrases}
 
 
+# Every message of a session is read again at each turn: each text is parsed once per process.
+TEXTS_REMEMBERED = 2048
+
+
 def read_cautions(texts: Iterable[str | None]) -> list[str]:
     """The ids of the cautions the client told of, in the order of cautions.yml."""
-    matcher = default_matcher()
-    told: set[str] = set()
-    for text in texts:
-        if not text or text.startswith("/"):
-            continue
-        doc = matcher.doc(text)
-        keys = matcher.detector.keys(doc)
-        for key, phrases in _phrase_keys().items():
-            if key in told:
-                continue
-            history = default_cautions()[key].history
-            for start, end in occurrences(keys, phrases):
-                if not is_negated(doc, Span(doc, start, end)) and matcher.detector.belongs_to_client(
-                        doc, keys, key, start, end, past_counts=history):
-                    told.add(key)
-                    break
+    told = {key for text in texts if text and not text.startswith("/") for key in cautions_in(text)}
     return [key for key in default_cautions() if key in told]
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def cautions_in(text: str) -> frozenset[str]:
+    """The cautions one message tells of (cached: the same messages come back every turn)."""
+    matcher = default_matcher()
+    doc = matcher.doc(text)
+    keys = matcher.detector.keys(doc)
+    told = set()
+    for key, phrases in _phrase_keys().items():
+        history = default_cautions()[key].history
+        if any(not is_negated(doc, Span(doc, start, end)) and matcher.detector.belongs_to_client(
+                doc, keys, key, start, end, past_counts=history) for start, end in occurrences(keys, phrases)):
+            told.add(key)
+    return frozenset(told)
 
 
 def treatment_cautions(facts: object) -> list[str]:

@@ -10,8 +10,9 @@ any message, with the usual rules for denials and for whose it is.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
-from bot.cautions import read_cautions
+from bot.cautions import TEXTS_REMEMBERED, read_cautions
 from bot.language import default_matcher
 
 
@@ -23,9 +24,12 @@ def signs_across_messages(texts: Iterable[str | None]) -> list[str]:
     if not across:
         return []
     told = set(read_cautions(said))
-    found = []
-    for sign in across:
-        if sign.across_messages in told and any(matcher.detector.feelings_alone(matcher.doc(text), sign.value)
-                                                for text in said):
-            found.append(sign.value)
-    return found
+    return [sign.value for sign in across
+            if sign.across_messages in told and any(_feels(text, sign.value) for text in said)]
+
+
+@lru_cache(maxsize=TEXTS_REMEMBERED)
+def _feels(text: str, sign: str) -> bool:
+    """One of the sign's feelings in this message (cached: the same messages come back every turn)."""
+    matcher = default_matcher()
+    return matcher.detector.feelings_alone(matcher.doc(text), sign)
