@@ -302,3 +302,40 @@ def test_a_pregnancy_and_bleeding_told_in_different_answers_is_an_emergency(serv
     result = assessment(servers.say(sender, "standing, and I've had some bleeding this afternoon"))
     assert result is not None and result["triage"] == "emergency", result
     assert "pregnancy_warning_signs" in result["red_flags"] and result["culprits"] == []
+
+
+def walk_to_result(servers: Servers, sender: str, answers: dict[str, str]) -> dict:
+    """Answer each question by a cue of its wording until the result comes."""
+    replies = servers.say(sender, f"hi, {OPENING_PAIN}")
+    for _ in range(12):
+        if assessment(replies) is not None:
+            return assessment(replies)
+        said = texts(replies).lower()
+        replies = servers.say(sender, next(answer for cue, answer in answers.items() if cue in said))
+    raise AssertionError(texts(replies))
+
+
+PLAIN_ANSWERS = {"shall we start": "yes", "safety check": "none of those", "how does it feel": "a dull ache",
+                 "how bad": "4", "how long": "3 weeks", "swelling": "no", "treatment for this pain": "not yet",
+                 "for your therapist": "none"}
+
+
+@pytest.mark.parametrize(("question", "answer", "caution"), [
+    ("for your therapist", "im 20 weeks pregnant", "pregnancy"),
+    ("for your therapist", "had a knee op three weeks ago", "recent_surgery"),
+    ("for your therapist", "i take apixaban", "blood_thinners"),
+    ("for your therapist", "i have osteoporosis", "osteoporosis"),
+    ("for your therapist", "theres a rash on the skin where it hurts", "skin_at_site"),
+    ("treatment for this pain", "one massage, i was still sore for three days after it", "post_session_soreness"),
+])
+def test_every_caution_reaches_the_result(servers: Servers, question: str, answer: str, caution: str) -> None:
+    result = walk_to_result(servers, new_sender(), {**PLAIN_ANSWERS, question: answer})
+    assert result["cautions"] == [caution], result["cautions"]
+    assert result["therapist_notes"]
+
+
+def test_a_spasm_that_would_not_let_go_means_a_doctor_first(servers: Servers) -> None:
+    answers = {**PLAIN_ANSWERS, "treatment for this pain": "three sessions, the spasm did not release under pressure"}
+    result = walk_to_result(servers, new_sender(), answers)
+    assert result["triage"] == "see_doctor_first"
+    assert result["previous_treatment"] == {"sessions": 3, "change": "no_change"}
