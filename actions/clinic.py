@@ -11,7 +11,7 @@ from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, GROUPS, STEP, session_user_events
 from actions.handoff import ASKED_FOR_PERSON, OFFERED, SEND_FORM, SENT, can_offer, offer, start_sending
-from actions.questions import ask, button_payload
+from actions.questions import ask, buttons_of
 from actions.replies import send_result
 from bot.clinic import default_clinic
 from bot.entities import FALLBACK_INTENT
@@ -81,8 +81,7 @@ class ActionHandleMisunderstanding(Action):
         dispatcher.utter_message(text=reply("misunderstood_again"))
         dispatcher.utter_message(
             text=reply("choose_next"),
-            buttons=[{"title": title, "payload": button_payload(payload)}
-                     for title, payload in reply_buttons("choose_next")])
+            buttons=buttons_of(reply_buttons("choose_next")))
         return []
 
     @staticmethod

@@ -17,7 +17,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, CHECKED, session_all_events
-from actions.questions import button_payload
+from actions.questions import buttons_of, say_question
 from bot import settings
 from bot.answers import read_consent
 from bot.clinic import default_clinic
@@ -55,12 +55,8 @@ def can_offer(tracker: Tracker) -> bool:
 def offer(dispatcher: CollectingDispatcher, key: str) -> list[dict[str, Any]]:
     """The offer with its buttons ("Yes, send it" asks for the details; typed "yes" does too)."""
     dispatcher.utter_message(text=reply(key))
-    dispatcher.utter_message(text=reply(f"{key}_prompt"), buttons=_buttons(f"{key}_prompt"))
+    dispatcher.utter_message(text=reply(f"{key}_prompt"), buttons=buttons_of(reply_buttons(f"{key}_prompt")))
     return [SlotSet(OFFERED, True)]
-
-
-def _buttons(key: str) -> list[dict[str, str]]:
-    return [{"title": title, "payload": button_payload(payload)} for title, payload in reply_buttons(key)]
 
 
 def start_sending() -> list[dict[str, Any]]:
@@ -146,10 +142,7 @@ class ActionAskContactConfirmed(Action):
     def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict) -> list[dict[str, Any]]:
         contact = contact_from_slot(tracker.get_slot(CONTACT))
         label = reply("send_phone_label" if contact and contact.kind == "phone" else "send_email_label")
-        asked = read_back(str(tracker.get_slot(NAME) or ""), contact.value if contact else "", label)
-        dispatcher.utter_message(text=asked.text)
-        dispatcher.utter_message(text=asked.prompt, buttons=[{"title": title, "payload": button_payload(payload)}
-                                                             for title, payload in asked.buttons])
+        say_question(dispatcher, read_back(str(tracker.get_slot(NAME) or ""), contact.value if contact else "", label))
         return []
 
 

@@ -8,6 +8,7 @@ confirmation, then one group of signs at a time) under the same slot.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -56,10 +57,19 @@ def button_payload(payload: str) -> str:
     return f"/{payload}" if payload in ALLOWED_SHORTHAND else payload
 
 
+def buttons_of(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
+    """(title, payload) pairs of the knowledge files as the channels' buttons."""
+    return [{"title": title, "payload": button_payload(payload)} for title, payload in pairs]
+
+
 def ask(dispatcher: CollectingDispatcher, slot: str, tracker: Tracker | None = None) -> None:
+    """The question for this turn (first, again or last asked)."""
+    say_question(dispatcher, question_to_ask(slot, tracker))
+
+
+def say_question(dispatcher: CollectingDispatcher, asked: Question) -> None:
     """The question's text, then (if it has buttons) its short prompt carrying them."""
-    asked = question_to_ask(slot, tracker)
-    buttons = [{"title": title, "payload": button_payload(payload)} for title, payload in asked.buttons]
+    buttons = buttons_of(asked.buttons)
     if buttons and asked.prompt:
         dispatcher.utter_message(text=asked.text)
         dispatcher.utter_message(text=asked.prompt, buttons=buttons)
