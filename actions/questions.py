@@ -16,6 +16,8 @@ from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
 from actions.conversation import ATTEMPTS, STEP, session_texts
+from actions.replies import CARD_CHANNELS
+from bot.body_map import PAYLOAD_INTENT
 from bot.input_check import ALLOWED_SHORTHAND
 from bot.questions import AGAIN, ASSESSMENT_SLOTS, FIRST, LAST, SENDING_SLOTS, Question, question, screening_question
 from bot.treatment import course_of_care, read_treatment
@@ -65,6 +67,9 @@ def buttons_of(pairs: Iterable[tuple[str, str]]) -> list[dict[str, str]]:
 def ask(dispatcher: CollectingDispatcher, slot: str, tracker: Tracker | None = None) -> None:
     """The question for this turn (first, again or last asked)."""
     say_question(dispatcher, question_to_ask(slot, tracker))
+    if slot == "pain_location" and tracker is not None and tracker.get_latest_input_channel() in CARD_CHANNELS:
+        # The website widget offers its body map beside the text answer (bot/body_map.py).
+        dispatcher.utter_message(json_message={PAYLOAD_INTENT: {"slot": slot}})
 
 
 def say_question(dispatcher: CollectingDispatcher, asked: Question) -> None:

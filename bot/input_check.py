@@ -15,10 +15,13 @@ import unicodedata
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
+from bot.body_map import PAYLOAD_INTENT, payload_words
+
 # Where the verdict travels in the parse result, from the NLU guard to the actions.
 INPUT_CHECK = "input_check"
 MAX_LENGTH = 1000
-# Payloads of the assistant's own quick-reply buttons: a bare intent, never entities.
+# Payloads of the assistant's own quick-reply buttons: a bare intent, never entities
+# (the body map's zones are the one payload with content: bot.body_map checks them).
 ALLOWED_SHORTHAND = frozenset({"affirm", "deny", "dont_know", "greet", "request_human", "restart", "send_to_clinic"})
 
 EMPTY = "empty"
@@ -77,6 +80,11 @@ def check_input(text: str | None, allowed_shorthand: Collection[str] = ALLOWED_S
     shorthand = SHORTHAND_FORM.match(raw.strip())
     if shorthand and shorthand.group(1) in allowed_shorthand and not shorthand.group(2).strip():
         return InputCheck(f"/{shorthand.group(1)}")
+    if shorthand and shorthand.group(1) == PAYLOAD_INTENT:
+        # The widget's body map: only zone keys of the map pass, and as the zones' names in words.
+        words = payload_words(shorthand.group(2).strip())
+        if words:
+            return InputCheck(words)
     cleaned = clean(raw)
     if shorthand:
         # Read as plain words, so a typed '/deny{"red_flags": "none"}' cannot clear the screening.

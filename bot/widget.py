@@ -12,12 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from bot.body_map import default_body_map
 from bot.clinic import Clinic, default_clinic
 from bot.knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, default_knowledge, read_texts_file
 
 WIDGET_FILE = "widget.yml"
 # The words the widget fills in itself, per entry; every other {word} is refused at load.
-WIDGET_FIELDS = {"buttons_below": ("titles",), "print_heading": ("clinic_name", "date")}
+WIDGET_FIELDS = {"buttons_below": ("titles",), "body_map_chosen": ("names",), "print_heading": ("clinic_name", "date")}
 CLINIC_FIELDS = ("clinic_name", "emergency_number")
 # messages.yml entries the summary card shares with the text summary.
 SHARED_MESSAGES = ("disclaimer", "summary_facts", "summary_pain_score", "summary_severity", "summary_duration",
@@ -26,7 +27,8 @@ REQUIRED = ("greeting", "launcher", "title", "new_chat", "new_chat_label", "clos
             "conversation_label", "message_label", "send", "choices_label", "you_said", "assistant_said",
             "buttons_below", "opens_in_new_tab", "card_kicker", "card_title", "card_why", "card_muscles",
             "card_next_steps", "card_tell_therapist", "print", "print_heading", "status_connecting", "status_lost",
-            "status_unreachable", "status_failed", "status_new_chat")
+            "status_unreachable", "status_failed", "status_new_chat", "body_map_title", "body_map_label",
+            "body_map_done", "body_map_clear", "body_map_none", "body_map_chosen")
 
 
 @lru_cache(maxsize=1)
@@ -51,4 +53,5 @@ def widget_settings(knowledge: Knowledge | None = None, clinic: Clinic | None = 
     knowledge, clinic = knowledge or default_knowledge(), clinic or default_clinic()
     words = {key: _with_clinic(text, clinic) for key, text in widget_words().items()}
     words.update({key: _with_clinic(" ".join(knowledge.messages[key].split()), clinic) for key in SHARED_MESSAGES})
-    return {"clinic_name": clinic.name, "emergency_number": clinic.emergency_number, "words": words}
+    return {"clinic_name": clinic.name, "emergency_number": clinic.emergency_number, "words": words,
+            "body_map": default_body_map().as_settings()}

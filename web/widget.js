@@ -97,7 +97,8 @@
       return answer.json();
     }).then(function (settings) {
       if (!settings || typeof settings.words !== 'object' || Array.isArray(settings.words)) return;
-      words = Object.assign({}, settings.words, { clinic_name: asText(settings.clinic_name) });
+      words = Object.assign({}, settings.words, { clinic_name: asText(settings.clinic_name),
+        body_map: settings.body_map && typeof settings.body_map === 'object' ? settings.body_map : null });
       if (!data.clinic && typeof settings.clinic_name === 'string') config.clinic = settings.clinic_name;
       try { local.setItem(WORDS_KEY, JSON.stringify(words)); } catch (error) { /* kept for this visit only */ }
       relabel();
@@ -342,6 +343,8 @@
   var form = el('form', { class: 'bpw-form', novalidate: '' }, [inputLabel, input, sendButton]);
   var choices = el('div', { class: 'bpw-choices', role: 'group' });
   choices.hidden = true;
+  var mapArea = el('div', { class: 'bpw-map', role: 'group' });
+  mapArea.hidden = true;
   var panelTitle = el('h2', { id: titleId });
   var clinicLine = el('p');
   var greetingBubble = null;
@@ -350,7 +353,7 @@
       el('div', { class: 'bpw-heading' }, [panelTitle, clinicLine]),
       newChat, close
     ]),
-    log, typing, status, form, choices
+    log, typing, status, form, choices, mapArea
   ]);
   panel.hidden = true;
   root.append(launcher, panel);
@@ -366,6 +369,7 @@
     inputLabel.textContent = say('message_label');
     sendButton.textContent = say('send');
     choices.setAttribute('aria-label', say('choices_label'));
+    mapArea.setAttribute('aria-label', say('body_map_label'));
     panelTitle.textContent = say('title');
     clinicLine.textContent = clinicName();
     clinicLine.hidden = !clinicName();
@@ -391,6 +395,7 @@
 
   function renderEntry(entry) {
     var bubble;
+    if (entry.body_map) return; // drawn below the message box while its question is open
     if (entry.who === 'user') {
       bubble = el('div', { class: 'bpw-msg bpw-msg--user' }, [srOnly(say('you_said')), el('p', { text: asText(entry.text) })]);
     } else if (entry.assessment && typeof entry.assessment === 'object') {
@@ -418,12 +423,97 @@
     choices.hidden = replies.length === 0;
   }
 
+  // ---- the body map: "where does it hurt" answered with taps (zones: bot/knowledge/body_map.yml)
+  var SVG = 'http://www.w3.org/2000/svg';
+  function svg(tag, attrs) {
+    var node = document.createElementNS(SVG, tag);
+    Object.keys(attrs).forEach(function (name) { node.setAttribute(name, attrs[name]); });
+    return node;
+  }
+
+  function mapZones(map) {
+    return asList(map && map.zones).filter(function (zone) {
+      return zone && asText(zone.key) && asText(zone.name) && asList(zone.shape).length === 4;
+    });
+  }
+
+  /** The figure with its zones as real buttons over it; `onDone` gets the chosen zones. */
+  function drawBodyMap(map, onDone) {
+    var box = asList(map.view_box).map(Number);
+    var chosen = [];
+    var figure = svg('svg', { viewBox: box.join(' '), class: 'bpw-map-figure', 'aria-hidden': 'true',
+      focusable: 'false' });
+    asList(map.figures).forEach(function (part) {
+      figure.append(svg('path', { d: asText(part.outline), class: 'bpw-map-outline' }));
+      var at = asList(part.label_at);
+      var label = svg('text', { x: asText(at[0]), y: asText(at[1]), class: 'bpw-map-label' });
+      label.textContent = asText(part.label);
+      figure.append(label);
+    });
+    var stage = el('div', { class: 'bpw-map-stage' }, [figure]);
+    stage.style.setProperty('aspect-ratio', box[2] + ' / ' + box[3]);
+    var summary = el('p', { class: 'bpw-map-chosen', 'aria-live': 'polite' });
+    var done = el('button', { type: 'button', class: 'bpw-map-done', text: say('body_map_done') });
+    var clear = el('button', { type: 'button', class: 'bpw-map-clear', text: say('body_map_clear') });
+    var buttons = mapZones(map).map(function (zone) {
+      var shape = zone.shape.map(Number);
+      var button = el('button', { type: 'button', class: 'bpw-zone', 'data-zone': asText(zone.location),
+        'data-key': asText(zone.key), 'aria-pressed': 'false', title: asText(zone.name) },
+        [el('span', { class: 'bpw-sr', text: asText(zone.name) })]);
+      if (asText(zone.side)) button.setAttribute('data-side', asText(zone.side));
+      button.style.setProperty('left', (100 * (shape[0] - box[0]) / box[2]) + '%');
+      button.style.setProperty('top', (100 * (shape[1] - box[1]) / box[3]) + '%');
+      button.style.setProperty('width', (100 * shape[2] / box[2]) + '%');
+      button.style.setProperty('height', (100 * shape[3] / box[3]) + '%');
+      button.addEventListener('click', function () {
+        var at = chosen.indexOf(zone);
+        if (at < 0) chosen.push(zone); else chosen.splice(at, 1);
+        button.setAttribute('aria-pressed', at < 0 ? 'true' : 'false');
+        update();
+      });
+      stage.append(button);
+      return button;
+    });
+    function update() {
+      summary.textContent = chosen.length ? say('body_map_chosen', {
+        names: chosen.map(function (zone) { return zone.name; }).join(', ') }) : say('body_map_none');
+      done.disabled = !chosen.length;
+      clear.disabled = !chosen.length;
+    }
+    clear.addEventListener('click', function () {
+      chosen = [];
+      buttons.forEach(function (button) { button.setAttribute('aria-pressed', 'false'); });
+      update();
+    });
+    done.addEventListener('click', function () { if (chosen.length) onDone(chosen.slice()); });
+    update();
+    return [el('p', { class: 'bpw-map-title', text: say('body_map_title') }), stage, summary,
+      el('div', { class: 'bpw-map-actions' }, [clear, done])];
+  }
+
+  /** Offer the map for the open question, or take it away (any message sent does). */
+  function showBodyMap(on) {
+    var map = words.body_map;
+    mapArea.replaceChildren();
+    mapArea.hidden = !(on && mapZones(map).length);
+    if (mapArea.hidden) return;
+    mapArea.append.apply(mapArea, drawBodyMap(map, function (zones) {
+      var keys = zones.map(function (zone) { return zone.key; });
+      // Sent in the map's order, as the server reads it back; shown in the client's own words.
+      var names = zones.map(function (zone) { return zone.name; });
+      send('/body_map' + JSON.stringify({ zones: keys }),
+        names[0] + names.slice(1).map(function (name) { return ', ' + name.charAt(0).toLowerCase() + name.slice(1); }).join(''));
+      input.focus();
+    }));
+  }
+
   function addEntry(entry) {
     transcript.push(entry);
     if (transcript.length > MAX_ENTRIES) transcript.splice(0, transcript.length - MAX_ENTRIES);
     saveTranscript();
     renderEntry(entry);
-    if (entry.who === 'user') showChoices([]);
+    if (entry.who === 'user') { showChoices([]); showBodyMap(false); }
+    else if (entry.body_map) showBodyMap(true);
     else if (!entry.assessment) showChoices(asList(entry.quick_replies));
     scrollToEnd();
   }
@@ -447,6 +537,8 @@
     setTyping(false);
     if (message.assessment && typeof message.assessment === 'object') {
       addEntry({ who: 'bot', assessment: message.assessment });
+    } else if (message.body_map && typeof message.body_map === 'object') {
+      addEntry({ who: 'bot', body_map: true });
     } else if (typeof message.text === 'string' && message.text.trim()) {
       addEntry({ who: 'bot', text: message.text, quick_replies: quickReplies(message.quick_replies) });
     }
@@ -524,6 +616,7 @@
     outbox = [];
     setTyping(false);
     showChoices([]);
+    showBodyMap(false);
     log.replaceChildren();
     log.append(greetingBubble = greetingNode());
     if (socket) {
@@ -573,6 +666,10 @@
   log.append(greetingBubble = greetingNode());
   transcript.forEach(renderEntry);
   var lastEntry = transcript[transcript.length - 1];
+  if (lastEntry && lastEntry.body_map) {
+    lastEntry = transcript[transcript.length - 2];
+    showBodyMap(true);
+  }
   if (lastEntry && lastEntry.who === 'bot' && !lastEntry.assessment) showChoices(asList(lastEntry.quick_replies));
 
   // Shown once its stylesheet is in; reopened without taking the focus if it was open before a reload.

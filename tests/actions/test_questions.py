@@ -187,3 +187,19 @@ def test_a_returning_client_hears_where_they_are_in_the_course_of_care_first(h) 
     quiet = CollectingDispatcher()
     AskConsent().run(quiet, h.tracker({}, [h.user_event("hi, my back hurts")]), {})
     assert course_of_care_words()["better"] not in h.texts(quiet)
+
+
+# --- the body map ---------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("channel,offered",
+                         [("socketio", True), ("rest", False), ("telegram", False), ("cmdline", False)])
+def test_the_widget_is_offered_its_body_map_with_where_it_hurts_and_only_then(
+        channel: str, offered: bool, dispatcher: CollectingDispatcher, h: SimpleNamespace) -> None:
+    tracker = h.tracker({}, [h.user_event("my back hurts", channel=channel)])
+    ask(dispatcher, "pain_location", tracker)
+    assert dispatcher.messages[0]["text"] == question("pain_location").text
+    assert (h.payloads(dispatcher) == [{"body_map": {"slot": "pain_location"}}]) is offered
+    other = CollectingDispatcher()
+    ask(other, "activities", h.tracker({}, [h.user_event("my back hurts", channel="socketio")]))
+    assert not h.payloads(other)

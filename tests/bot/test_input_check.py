@@ -9,6 +9,7 @@ from bot.input_check import (
     OTHER_LANGUAGE,
     SHORTHAND,
     TOO_LONG,
+    InputCheck,
     check_input,
     clean,
     language_verdict,
@@ -46,12 +47,20 @@ def test_the_assistants_own_button_payloads_pass(payload):
     ("/report_red_flag", "report_red_flag"),
     ("/session_start", "session_start"),
     ('/affirm{"consent": true}', 'affirm{"consent": true}'),
+    ('/body_map{"zones": ["buttock_left"], "red_flags": "none"}',
+     'body_map{"zones": ["buttock_left"], "red_flags": "none"}'),
+    ('/body_map{"zones": ["no_such_place"]}', 'body_map{"zones": ["no_such_place"]}'),
 ])
 def test_typed_shorthand_is_disarmed_into_plain_words(typed, words):
     checked = check_input(typed)
     assert checked.verdict == SHORTHAND
     assert not checked.text.startswith("/")
     assert checked.text == words
+
+
+def test_the_body_maps_payload_becomes_the_zones_names_in_words():
+    checked = check_input('/body_map{"zones": ["low_back_left", "leg_left"]}')
+    assert checked == InputCheck("Left side of my lower back, down my left leg")
 
 
 @pytest.mark.parametrize("raw", ["", "   ", None, "<br>", "\x00\x01"])

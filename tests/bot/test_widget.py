@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from bot.body_map import default_body_map
 from bot.clinic import Clinic
 from bot.knowledge import KNOWLEDGE_DIR, KnowledgeError, default_knowledge
 from bot.widget import REQUIRED, SHARED_MESSAGES, widget_settings, widget_words
@@ -56,3 +57,9 @@ def test_a_placeholder_the_widget_cannot_fill_is_refused(tmp_path: Path) -> None
     directory = copy_with(tmp_path, status_lost="Lost. Call {emergency_numbr}.")
     with pytest.raises(KnowledgeError, match="status_lost"):
         widget_words.__wrapped__(directory)
+
+
+def test_the_widget_gets_the_body_map_and_its_words() -> None:
+    settings = widget_settings()
+    assert settings["body_map"] == default_body_map().as_settings()
+    assert "{names}" in settings["words"]["body_map_chosen"]

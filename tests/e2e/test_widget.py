@@ -371,3 +371,63 @@ def test_wording_and_emergency_number_come_from_the_server(web: str, servers: Se
     page.get_by_role("button", name=settings["words"]["launcher"]).click()
     expect(page.locator(".bpw-status")).to_have_text(settings["words"]["status_unreachable"], timeout=20_000)
     assert not tab.dialogs
+
+
+def test_body_map_answers_where_it_hurts_by_keyboard_and_tap(web: str, tab: Tab) -> None:
+    """The map's zones are real buttons (data-zone = the vocabulary's place), big enough at phone width."""
+    page = tab.page
+    open_widget(page, web)
+    say(page, "hi, it started when i was lifting boxes at work")
+    choice(page, "Yes, let's start").click()
+    choice(page, "None of these").wait_for()
+    say(page, "no, none of those")
+    expect(last_bot_text(page)).to_contain_text("Where do you feel it most?")
+    body_map = page.get_by_role("group", name="Body map, seen from the back and from the front")
+    expect(body_map).to_be_visible()
+    zones = body_map.locator("[data-zone]")
+    locations = set(default_knowledge().vocabulary["pain_location"])
+    assert set(zones.evaluate_all("nodes => nodes.map(n => n.dataset.zone)")) == locations
+    done = body_map.get_by_role("button", name="Done", exact=True)
+    expect(done).to_be_disabled()
+
+    # Keyboard: Tab reaches a zone, Space presses it, the focus ring shows.
+    right_back = body_map.get_by_role("button", name="Right side of my lower back")
+    right_back.focus()
+    page.keyboard.press("Space")
+    expect(right_back).to_have_attribute("aria-pressed", "true")
+    assert right_back.evaluate("node => getComputedStyle(node).outlineStyle") != "none"
+    page.keyboard.press("Tab")
+    expect(page.locator(":focus")).to_have_attribute("data-zone", re.compile(r"\w+"))
+    # A tap: the right buttock, found by its place and side as other tools would.
+    body_map.locator('[data-zone="buttock"][data-side="right"]').click()
+    expect(body_map).to_contain_text("Chosen: Right side of my lower back, Right buttock.")
+
+    page.set_viewport_size(PHONE)
+    sizes = zones.evaluate_all("nodes => nodes.map(n => [n.getBoundingClientRect().width, "
+                               "n.getBoundingClientRect().height])")
+    assert min(min(size) for size in sizes) >= 24, sizes
+    assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth")
+    shoot(page, "body-map-phone.png")
+    page.set_viewport_size(DESKTOP)
+    shoot(page, "body-map-desktop.png")
+
+    done.click()
+    expect(page.locator(".bpw-msg--user").last).to_have_text("You: Right side of my lower back, right buttock")
+    expect(last_bot_text(page)).to_contain_text("How does it feel?")
+    expect(body_map).to_be_hidden()
+    expect(page.get_by_label("Your message")).to_be_focused()
+    tab.assert_clean()
+
+
+def test_a_text_answer_still_works_with_the_body_map_offered(web: str, tab: Tab) -> None:
+    page = tab.page
+    open_widget(page, web)
+    say(page, "hi, it started when i was lifting boxes at work")
+    choice(page, "Yes, let's start").click()
+    choice(page, "None of these").wait_for()
+    say(page, "no, none of those")
+    expect(page.locator(".bpw-map [data-zone]").first).to_be_visible()
+    say(page, "low down on the left side of my back")
+    expect(last_bot_text(page)).to_contain_text("How does it feel?")
+    expect(page.locator(".bpw-map")).to_be_hidden()
+    tab.assert_clean()
