@@ -373,14 +373,19 @@ def test_wording_and_emergency_number_come_from_the_server(web: str, servers: Se
     assert not tab.dialogs
 
 
-def test_body_map_answers_where_it_hurts_by_keyboard_and_tap(web: str, tab: Tab) -> None:
-    """The map's zones are real buttons (data-zone = the vocabulary's place), big enough at phone width."""
-    page = tab.page
+def reach_where_it_hurts(page: Page, web: str) -> None:
+    """An opening that names no place, consent and the safety check: the widget asks where it hurts."""
     open_widget(page, web)
     say(page, "hi, it started when i was lifting boxes at work")
     choice(page, "Yes, let's start").click()
     choice(page, "None of these").wait_for()
     say(page, "no, none of those")
+
+
+def test_body_map_answers_where_it_hurts_by_keyboard_and_tap(web: str, tab: Tab) -> None:
+    """The map's zones are real buttons (data-zone = the vocabulary's place), big enough at phone width."""
+    page = tab.page
+    reach_where_it_hurts(page, web)
     expect(last_bot_text(page)).to_contain_text("Where do you feel it most?")
     body_map = page.get_by_role("group", name="Body map, seen from the back and from the front")
     expect(body_map).to_be_visible()
@@ -421,11 +426,7 @@ def test_body_map_answers_where_it_hurts_by_keyboard_and_tap(web: str, tab: Tab)
 
 def test_a_text_answer_still_works_with_the_body_map_offered(web: str, tab: Tab) -> None:
     page = tab.page
-    open_widget(page, web)
-    say(page, "hi, it started when i was lifting boxes at work")
-    choice(page, "Yes, let's start").click()
-    choice(page, "None of these").wait_for()
-    say(page, "no, none of those")
+    reach_where_it_hurts(page, web)
     expect(page.locator(".bpw-map [data-zone]").first).to_be_visible()
     say(page, "low down on the left side of my back")
     expect(last_bot_text(page)).to_contain_text("How does it feel?")
